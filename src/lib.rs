@@ -1,0 +1,36 @@
+//! zhize (职责): search, compare and deduplicate Chinese job-duty descriptions.
+//!
+//! The stages, each a plain function over the types in [`model`]:
+//! `ingest` (files → decoded text) → `parse` (text → documents → positions → duties) →
+//! `segment` (jieba + domain lexicon) → `index`/`search` (tantivy) → `compare`, `dedup` →
+//! `render` (terminal, JSON, HTML). See ARCHITECTURE.md.
+
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod parse;
+pub mod render;
+pub mod roles;
+pub mod select;
+
+pub use error::{Error, Result};
+pub use model::*;
+
+/// The folder read when no path is given.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// What `load` needs besides the paths.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Maps document ids or titles to store names.
+    pub manifest: Option<std::path::PathBuf>,
+    /// Extra role aliases, loaded after the shipped ones.
+    pub aliases: Option<std::path::PathBuf>,
+}
+
+/// Reads and parses the inputs: the corpus every command starts from.
+pub fn load(paths: &[std::path::PathBuf], options: &LoadOptions) -> Result<Corpus> {
+    let sources = ingest::read_inputs(paths)?;
+    parse::parse_sources(&sources, options)
+}

@@ -1,0 +1,171 @@
+//! model: the plain data types every stage passes on — a corpus of documents, their positions and
+//! duties, each remembering the file and lines it came from.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything parsed from the user's inputs, in input order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    /// One report per input file: encoding and the accounting of every character and line.
+    pub files: Vec<FileReport>,
+}
+
+/// One source document. A merged file holds many of them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// Stable within a corpus: `d` followed by the document's 1-based ordinal in input order.
+    pub id: String,
+    /// The title as written (the first title line of the document).
+    pub title: String,
+    /// The store (dealership) the document describes: the title, unless a manifest maps it.
+    pub store: String,
+    /// The source file as the user named it (or `-` for standard input).
+    pub file: String,
+    /// 1-based, inclusive.
+    pub line_start: usize,
+    pub line_end: usize,
+    pub positions: Vec<Position>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum PositionKind {
+    /// A list of duties (岗位职责, 工作职责).
+    Duties,
+    /// A list of requirements (任职条件, 任职资格): who may hold the post, not what it does.
+    Requirements,
+    /// Any other list: activity checklists, a department's scope, classifications.
+    Other,
+}
+
+impl PositionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PositionKind::Duties => "duties",
+            PositionKind::Requirements => "requirements",
+            PositionKind::Other => "other",
+        }
+    }
+}
+
+/// One position (or one non-duty list) of a document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Position {
+    /// The title as written, prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed.
+    pub title: String,
+    /// The canonical role key: every title variant of one role maps to the same key.
+    pub role: String,
+    pub department: Option<String>,
+    /// 直接上级 / 上级领导.
+    pub reports_to: Vec<String>,
+    /// 直接下级.
+    pub subordinates: Vec<String>,
+    pub kind: PositionKind,
+    pub duties: Vec<Duty>,
+    /// 1-based, inclusive: from the title line to the last duty line.
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+/// One duty: the text of one numbered (or bulleted) item.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Duty {
+    /// The ordinal as numbered (`3`, `十一`, `A`, `o`), or None for an unnumbered duty.
+    pub n: Option<String>,
+    /// The text with wrapped lines re-joined and numbering removed; sub-items (`a)` …) kept.
+    pub text: String,
+    /// 1-based line where the duty starts.
+    pub line: usize,
+}
+
+/// Where every character and non-blank line of one input file went.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FileReport {
+    pub file: String,
+    /// The encoding that was used to decode the file, e.g. `UTF-8`, `GBK`, `UTF-16LE`.
+    pub encoding: String,
+    pub documents: usize,
+    pub positions: usize,
+    pub duties: usize,
+    pub lines: LineCounts,
+    pub chars: CharCounts,
+    /// Lines holding text that was neither duty, heading, numbering nor recognised noise.
+    pub unparsed: Vec<UnparsedLine>,
+}
+
+/// Non-blank lines by the class most of their characters belong to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LineCounts {
+    pub duty: usize,
+    pub heading: usize,
+    pub noise: usize,
+    pub unparsed: usize,
+}
+
+/// Non-whitespace characters by class; per file they add up to all non-whitespace characters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CharCounts {
+    pub duty: usize,
+    pub heading: usize,
+    pub numbering: usize,
+    pub noise: usize,
+    pub unparsed: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnparsedLine {
+    pub line: usize,
+    pub text: String,
+}
+
+/// A duty with everything needed to show it on its own, as search, compare and dedup pass it on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DutyRecord {
+    pub doc_id: String,
+    pub document: String,
+    pub store: String,
+    pub position: String,
+    pub role: String,
+    pub kind: PositionKind,
+    /// Index of the position within its document.
+    pub position_index: usize,
+    pub n: Option<String>,
+    pub text: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl Corpus {
+    /// Every duty of every position, in corpus order, with its provenance.
+    pub fn duty_records(&self) -> Vec<DutyRecord> {
+        let mut records = Vec::new();
+        for document in &self.documents {
+            for (position_index, position) in document.positions.iter().enumerate() {
+                for duty in &position.duties {
+                    records.push(DutyRecord {
+                        doc_id: document.id.clone(),
+                        document: document.title.clone(),
+                        store: document.store.clone(),
+                        position: position.title.clone(),
+                        role: position.role.clone(),
+                        kind: position.kind,
+                        position_index,
+                        n: duty.n.clone(),
+                        text: duty.text.clone(),
+                        file: document.file.clone(),
+                        line: duty.line,
+                    });
+                }
+            }
+        }
+        records
+    }
+
+    /// All (document, position) pairs, in corpus order.
+    pub fn positions(&self) -> impl Iterator<Item = (&Document, &Position)> {
+        self.documents
+            .iter()
+            .flat_map(|d| d.positions.iter().map(move |p| (d, p)))
+    }
+}

@@ -1,0 +1,3 @@
+//! render: turns result structs into terminal text, JSON or HTML; nothing below the CLI prints.
+
+pub mod term;
