@@ -5,6 +5,8 @@
 //! `segment` (jieba + domain lexicon) → `index`/`search` (tantivy) → `compare`, `dedup` →
 //! `render` (terminal, JSON, HTML). See ARCHITECTURE.md.
 
+pub mod compare;
+pub mod dedup;
 pub mod error;
 pub mod ingest;
 pub mod model;

@@ -1,0 +1,785 @@
+//! dedup: finds duplicate and near-duplicate duties, copied positions and repeated documents,
+//! and folds a corpus into one entry per distinct duty that lists every source it came from.
+//!
+//! Duties: exact duplicates (after folding width, punctuation, wrapping and equivalent words)
+//! collapse first — boilerplate such as 完成领导交办的其他任务 would otherwise make millions of
+//! candidate pairs — then MinHash/LSH over character bigrams proposes candidates ([`minhash`]),
+//! each verified by exact bigram Jaccard and the meaning guard ([`text`]). Groups form around the
+//! most common variant, so every member is similar to the canonical text itself (no chains).
+//! Positions and documents are compared by the duty groups they contain.
+
+pub mod minhash;
+pub mod text;
+
+use crate::model::{Corpus, Document, Position};
+use minhash::{jaccard, size_allows, Buckets, LshParams, ShingleSets};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Instant;
+use text::Vocabulary;
+
+/// Which duplicates to look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    Duty,
+    Position,
+    Document,
+    #[default]
+    All,
+}
+
+impl Level {
+    fn includes(self, level: Level) -> bool {
+        self == Level::All || self == level
+    }
+}
+
+/// What dedup needs besides the corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct DedupOptions {
+    pub level: Level,
+    /// Minimum character-bigram Jaccard similarity of two duties (after folding) to group them.
+    pub threshold: f64,
+    /// Minimum share of the larger duty list two positions of one role must have in common.
+    pub position_threshold: f64,
+    /// Minimum share of the smaller document's duties found in the other document.
+    pub document_threshold: f64,
+}
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            level: Level::All,
+            threshold: 0.7,
+            position_threshold: 0.8,
+            document_threshold: 0.8,
+        }
+    }
+}
+
+/// Everything dedup found, in corpus order of each group's first member.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DedupReport {
+    pub duty_groups: Vec<DutyGroup>,
+    pub position_groups: Vec<PositionGroup>,
+    pub document_groups: Vec<DocumentGroup>,
+}
+
+impl DedupReport {
+    pub fn is_empty(&self) -> bool {
+        self.duty_groups.is_empty()
+            && self.position_groups.is_empty()
+            && self.document_groups.is_empty()
+    }
+}
+
+/// Two or more duties that say the same thing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DutyGroup {
+    /// The most common variant (ties: the longest), tidied of wrapping spaces.
+    pub canonical: String,
+    /// The lowest bigram Jaccard similarity of a member to the canonical text (before
+    /// equivalent words are folded, so 通过/经过 shows below 1).
+    pub similarity: f64,
+    pub members: Vec<DutyMember>,
+}
+
+/// One duty as it appears in the corpus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DutyMember {
+    pub doc_id: String,
+    pub store: String,
+    pub position: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// Positions of one role whose duty lists are the same or nearly so.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PositionGroup {
+    pub role: String,
+    pub members: Vec<PositionMember>,
+    /// Number of duties (duty groups) every member has.
+    pub shared_duties: usize,
+    /// The members' duties that not every member has.
+    pub differing_duties: Vec<DutyMember>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PositionMember {
+    pub doc_id: String,
+    pub store: String,
+    pub position: String,
+}
+
+/// Documents whose duties repeat one another: the smaller one appears (almost) whole in the other.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocumentGroup {
+    /// The lowest, over the pairs that joined the group, share of the smaller document's duty
+    /// groups found in the larger.
+    pub similarity: f64,
+    pub members: Vec<DocumentMember>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocumentMember {
+    pub doc_id: String,
+    pub document: String,
+}
+
+/// One line of the clean corpus: a distinct duty and every place it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CleanEntry {
+    pub canonical: String,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Source {
+    pub doc_id: String,
+    pub store: String,
+    pub position: String,
+    pub line: usize,
+    pub text: String,
+}
+
+/// What grouping did and how long each stage took (for benchmarks and `--json` stats).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct GroupingStats {
+    pub texts: usize,
+    /// Distinct comparison keys, after exact duplicates collapsed.
+    pub unique: usize,
+    pub lsh_bands: usize,
+    pub lsh_rows: usize,
+    pub buckets: usize,
+    /// Distinct (canonical, candidate) pairs looked at.
+    pub candidates: usize,
+    /// Candidates at or above the threshold.
+    pub similar: usize,
+    /// Similar candidates the meaning guard kept apart.
+    pub guarded: usize,
+    pub groups: usize,
+    pub normalize_seconds: f64,
+    pub lsh_seconds: f64,
+    pub cluster_seconds: f64,
+}
+
+/// Texts grouped into near-duplicate groups. Every text is in exactly one group.
+#[derive(Debug, Clone, Default)]
+pub struct TextGrouping {
+    /// For each input text, the index of its group.
+    pub group_of: Vec<u32>,
+    /// Each group's texts, in input order; groups in the order of their first text.
+    pub groups: Vec<Vec<u32>>,
+    /// For each group, the input text chosen as canonical.
+    pub canonical: Vec<u32>,
+    pub stats: GroupingStats,
+}
+
+/// Groups near-duplicate texts (bigram Jaccard ≥ `threshold` to the group's canonical text and
+/// no substituted content word). Scales to millions of texts: exact duplicates collapse, LSH
+/// proposes candidates, and only candidates are compared.
+pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGrouping {
+    let vocabulary = Vocabulary::shipped();
+    let mut stats = GroupingStats {
+        texts: texts.len(),
+        ..GroupingStats::default()
+    };
+    let clock = Instant::now();
+
+    // Identical raw texts first (cheap), then identical comparison keys.
+    let mut raw_index: HashMap<&str, u32> = HashMap::new();
+    let mut raw_texts: Vec<&str> = Vec::new();
+    let raw_of: Vec<u32> = texts
+        .iter()
+        .map(|text| {
+            let text = text.as_ref();
+            *raw_index.entry(text).or_insert_with(|| {
+                raw_texts.push(text);
+                raw_texts.len() as u32 - 1
+            })
+        })
+        .collect();
+    drop(raw_index);
+    let raw_keys: Vec<String> = raw_texts
+        .par_iter()
+        .map(|text| vocabulary.key(text))
+        .collect();
+    let mut key_index: HashMap<&str, u32> = HashMap::new();
+    let mut keys: Vec<&str> = Vec::new();
+    let mut key_of_raw: Vec<u32> = Vec::with_capacity(raw_keys.len());
+    for key in &raw_keys {
+        // A key with nothing left to compare (punctuation only) is never a duplicate of another.
+        let known = if key.is_empty() {
+            None
+        } else {
+            key_index.get(key.as_str()).copied()
+        };
+        let id = known.unwrap_or_else(|| {
+            keys.push(key.as_str());
+            let id = keys.len() as u32 - 1;
+            if !key.is_empty() {
+                key_index.insert(key.as_str(), id);
+            }
+            id
+        });
+        key_of_raw.push(id);
+    }
+    drop(key_index);
+    let unique = keys.len();
+    stats.unique = unique;
+    let mut count = vec![0u32; unique];
+    let mut first = vec![u32::MAX; unique];
+    for (index, &raw) in raw_of.iter().enumerate() {
+        let key = key_of_raw[raw as usize] as usize;
+        count[key] += 1;
+        first[key] = first[key].min(index as u32);
+    }
+    let lengths: Vec<u32> = keys.iter().map(|key| key.chars().count() as u32).collect();
+    stats.normalize_seconds = clock.elapsed().as_secs_f64();
+
+    let clock = Instant::now();
+    let sets = ShingleSets::build(&keys);
+    let params = LshParams::for_threshold(threshold);
+    let buckets = Buckets::build(&sets, params);
+    stats.lsh_bands = params.bands;
+    stats.lsh_rows = params.rows;
+    stats.buckets = buckets.len();
+    stats.lsh_seconds = clock.elapsed().as_secs_f64();
+
+    // Leaders: the most common variant first (ties: the longest, then the earliest), so a group's
+    // leader is its canonical text and every member was verified against it.
+    let clock = Instant::now();
+    let mut order: Vec<u32> = (0..unique as u32).collect();
+    order.sort_unstable_by_key(|&key| {
+        let key = key as usize;
+        (
+            std::cmp::Reverse(count[key]),
+            std::cmp::Reverse(lengths[key]),
+            first[key],
+        )
+    });
+    const UNASSIGNED: u32 = u32::MAX;
+    let mut leader_of = vec![UNASSIGNED; unique];
+    let mut stamp = vec![UNASSIGNED; unique];
+    for &leader in &order {
+        let leader = leader as usize;
+        if leader_of[leader] != UNASSIGNED {
+            continue;
+        }
+        leader_of[leader] = leader as u32;
+        let leader_set = sets.get(leader);
+        for &bucket in buckets.buckets_of(leader) {
+            for &member in buckets.members(bucket) {
+                let member = member as usize;
+                if leader_of[member] != UNASSIGNED || stamp[member] == leader as u32 {
+                    continue;
+                }
+                stamp[member] = leader as u32;
+                stats.candidates += 1;
+                let member_set = sets.get(member);
+                if !size_allows(leader_set.len(), member_set.len(), threshold)
+                    || jaccard(leader_set, member_set) < threshold
+                {
+                    continue;
+                }
+                stats.similar += 1;
+                if vocabulary.says_something_else(keys[leader], keys[member]) {
+                    stats.guarded += 1;
+                } else {
+                    leader_of[member] = leader as u32;
+                }
+            }
+        }
+    }
+
+    // Groups in order of their first text; the canonical text is the leader's most common raw
+    // spelling (ties: the longest, then the earliest).
+    let mut group_of_leader = vec![UNASSIGNED; unique];
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut leaders: Vec<u32> = Vec::new();
+    let group_of: Vec<u32> = raw_of
+        .iter()
+        .enumerate()
+        .map(|(index, &raw)| {
+            let leader = leader_of[key_of_raw[raw as usize] as usize] as usize;
+            if group_of_leader[leader] == UNASSIGNED {
+                group_of_leader[leader] = groups.len() as u32;
+                groups.push(Vec::new());
+                leaders.push(leader as u32);
+            }
+            let group = group_of_leader[leader];
+            groups[group as usize].push(index as u32);
+            group
+        })
+        .collect();
+    let canonical: Vec<u32> = groups
+        .par_iter()
+        .zip(leaders.par_iter())
+        .map(|(members, &leader)| {
+            let mut spellings: HashMap<u32, (u32, u32)> = HashMap::new();
+            for &member in members {
+                let raw = raw_of[member as usize];
+                if key_of_raw[raw as usize] == leader {
+                    let entry = spellings.entry(raw).or_insert((0, member));
+                    entry.0 += 1;
+                }
+            }
+            spellings
+                .into_iter()
+                .max_by_key(|&(raw, (times, first))| {
+                    (
+                        times,
+                        raw_texts[raw as usize].chars().count(),
+                        std::cmp::Reverse(first),
+                    )
+                })
+                .map(|(_, (_, first))| first)
+                .unwrap_or(members[0])
+        })
+        .collect();
+    stats.groups = groups.len();
+    stats.cluster_seconds = clock.elapsed().as_secs_f64();
+    TextGrouping {
+        group_of,
+        groups,
+        canonical,
+        stats,
+    }
+}
+
+/// Where one duty is in the corpus: document, position and duty index.
+#[derive(Debug, Clone, Copy)]
+struct DutyAt {
+    document: u32,
+    position: u32,
+    duty: u32,
+}
+
+/// A corpus with its duties grouped: the report and the clean corpus are both read from it.
+pub struct Deduplication<'a> {
+    corpus: &'a Corpus,
+    options: DedupOptions,
+    duties: Vec<DutyAt>,
+    pub grouping: TextGrouping,
+}
+
+impl<'a> Deduplication<'a> {
+    /// Groups every duty of every position of the corpus.
+    pub fn new(corpus: &'a Corpus, options: DedupOptions) -> Deduplication<'a> {
+        let mut duties = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        for (d, document) in corpus.documents.iter().enumerate() {
+            for (p, position) in document.positions.iter().enumerate() {
+                for (i, duty) in position.duties.iter().enumerate() {
+                    duties.push(DutyAt {
+                        document: d as u32,
+                        position: p as u32,
+                        duty: i as u32,
+                    });
+                    texts.push(&duty.text);
+                }
+            }
+        }
+        let grouping = group_texts(&texts, options.threshold);
+        Deduplication {
+            corpus,
+            options,
+            duties,
+            grouping,
+        }
+    }
+
+    fn document(&self, at: DutyAt) -> &'a Document {
+        &self.corpus.documents[at.document as usize]
+    }
+
+    fn position(&self, at: DutyAt) -> &'a Position {
+        &self.document(at).positions[at.position as usize]
+    }
+
+    fn text(&self, at: DutyAt) -> &'a str {
+        &self.position(at).duties[at.duty as usize].text
+    }
+
+    fn member(&self, at: DutyAt) -> DutyMember {
+        let document = self.document(at);
+        let position = self.position(at);
+        let duty = &position.duties[at.duty as usize];
+        DutyMember {
+            doc_id: document.id.clone(),
+            store: document.store.clone(),
+            position: position.title.clone(),
+            text: duty.text.clone(),
+            line: duty.line,
+        }
+    }
+
+    /// The duplicates at the levels the options ask for.
+    pub fn report(&self) -> DedupReport {
+        let level = self.options.level;
+        DedupReport {
+            duty_groups: if level.includes(Level::Duty) {
+                self.duty_groups()
+            } else {
+                Vec::new()
+            },
+            position_groups: if level.includes(Level::Position) {
+                self.position_groups()
+            } else {
+                Vec::new()
+            },
+            document_groups: if level.includes(Level::Document) {
+                self.document_groups()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Groups of two or more duties.
+    pub fn duty_groups(&self) -> Vec<DutyGroup> {
+        let grouping = &self.grouping;
+        grouping
+            .groups
+            .par_iter()
+            .zip(grouping.canonical.par_iter())
+            .filter(|(members, _)| members.len() >= 2)
+            .map(|(members, &canonical)| {
+                let canonical_text = self.text(self.duties[canonical as usize]);
+                let canonical_set = minhash::shingles(&text::plain_form(canonical_text));
+                let similarity = members
+                    .iter()
+                    .map(|&member| {
+                        let member_text = self.text(self.duties[member as usize]);
+                        if member_text == canonical_text {
+                            1.0
+                        } else {
+                            jaccard(
+                                &canonical_set,
+                                &minhash::shingles(&text::plain_form(member_text)),
+                            )
+                        }
+                    })
+                    .fold(1.0f64, f64::min);
+                DutyGroup {
+                    canonical: text::tidy(canonical_text),
+                    similarity: round(similarity),
+                    members: members
+                        .iter()
+                        .map(|&member| self.member(self.duties[member as usize]))
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The clean corpus: one entry per duty group, singletons included, each listing every
+    /// source. Every duty of the corpus is a source of exactly one entry.
+    pub fn clean_corpus(&self) -> Vec<CleanEntry> {
+        let grouping = &self.grouping;
+        grouping
+            .groups
+            .par_iter()
+            .zip(grouping.canonical.par_iter())
+            .map(|(members, &canonical)| CleanEntry {
+                canonical: text::tidy(self.text(self.duties[canonical as usize])),
+                sources: members
+                    .iter()
+                    .map(|&member| {
+                        let member = self.member(self.duties[member as usize]);
+                        Source {
+                            doc_id: member.doc_id,
+                            store: member.store,
+                            position: member.position,
+                            line: member.line,
+                            text: member.text,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// For each (document, position), the sorted set of its duties' groups and its duties.
+    fn position_sets(&self) -> Vec<((u32, u32), Vec<u32>, Vec<u32>)> {
+        let mut sets: Vec<((u32, u32), Vec<u32>, Vec<u32>)> = Vec::new();
+        for (index, at) in self.duties.iter().enumerate() {
+            let place = (at.document, at.position);
+            if sets.last().is_none_or(|(last, _, _)| *last != place) {
+                sets.push((place, Vec::new(), Vec::new()));
+            }
+            let entry = sets.last_mut().expect("pushed above");
+            entry.1.push(self.grouping.group_of[index]);
+            entry.2.push(index as u32);
+        }
+        for (_, groups, _) in &mut sets {
+            groups.sort_unstable();
+            groups.dedup();
+        }
+        sets
+    }
+
+    /// Positions of one role (and kind) sharing nearly all their duties.
+    pub fn position_groups(&self) -> Vec<PositionGroup> {
+        let sets = self.position_sets();
+        let mut by_role: HashMap<(&str, crate::model::PositionKind), Vec<usize>> = HashMap::new();
+        for (index, ((d, p), _, _)) in sets.iter().enumerate() {
+            let position = &self.corpus.documents[*d as usize].positions[*p as usize];
+            by_role
+                .entry((position.role.as_str(), position.kind))
+                .or_default()
+                .push(index);
+        }
+        let threshold = self.options.position_threshold;
+        let mut roles: Vec<Vec<usize>> = by_role.into_values().collect();
+        roles.sort_unstable();
+        let edges: Vec<(usize, usize, f64)> = roles
+            .par_iter()
+            .flat_map_iter(|members| {
+                let group_sets: Vec<&[u32]> =
+                    members.iter().map(|&m| sets[m].1.as_slice()).collect();
+                similar_sets(&group_sets, threshold, 2, Measure::OfLarger)
+                    .into_iter()
+                    .map(|(a, b, similarity)| (members[a], members[b], similarity))
+            })
+            .collect();
+        clusters(sets.len(), &edges)
+            .into_iter()
+            .map(|(members, _)| {
+                let first = &sets[members[0]];
+                let role = self.corpus.documents[first.0 .0 as usize].positions
+                    [first.0 .1 as usize]
+                    .role
+                    .clone();
+                let mut shared: Vec<u32> = first.1.clone();
+                for &member in &members[1..] {
+                    let other = &sets[member].1;
+                    shared.retain(|group| other.binary_search(group).is_ok());
+                }
+                let differing_duties = members
+                    .iter()
+                    .flat_map(|&member| sets[member].2.iter())
+                    .filter(|&&duty| {
+                        shared
+                            .binary_search(&self.grouping.group_of[duty as usize])
+                            .is_err()
+                    })
+                    .map(|&duty| self.member(self.duties[duty as usize]))
+                    .collect();
+                PositionGroup {
+                    role,
+                    members: members
+                        .iter()
+                        .map(|&member| {
+                            let (d, p) = sets[member].0;
+                            let document = &self.corpus.documents[d as usize];
+                            PositionMember {
+                                doc_id: document.id.clone(),
+                                store: document.store.clone(),
+                                position: document.positions[p as usize].title.clone(),
+                            }
+                        })
+                        .collect(),
+                    shared_duties: shared.len(),
+                    differing_duties,
+                }
+            })
+            .collect()
+    }
+
+    /// Documents whose duties (almost) all appear in another document.
+    pub fn document_groups(&self) -> Vec<DocumentGroup> {
+        let mut document_sets: Vec<Vec<u32>> = vec![Vec::new(); self.corpus.documents.len()];
+        for (index, at) in self.duties.iter().enumerate() {
+            document_sets[at.document as usize].push(self.grouping.group_of[index]);
+        }
+        for set in &mut document_sets {
+            set.sort_unstable();
+            set.dedup();
+        }
+        let slices: Vec<&[u32]> = document_sets.iter().map(Vec::as_slice).collect();
+        let edges = similar_sets(
+            &slices,
+            self.options.document_threshold,
+            3,
+            Measure::OfSmaller,
+        );
+        clusters(document_sets.len(), &edges)
+            .into_iter()
+            .map(|(members, similarity)| DocumentGroup {
+                similarity: round(similarity),
+                members: members
+                    .into_iter()
+                    .map(|d| {
+                        let document = &self.corpus.documents[d];
+                        DocumentMember {
+                            doc_id: document.id.clone(),
+                            document: document.title.clone(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// Dedups a corpus at the levels the options ask for.
+pub fn dedup(corpus: &Corpus, options: &DedupOptions) -> DedupReport {
+    Deduplication::new(corpus, *options).report()
+}
+
+/// The clean corpus of `corpus`: one entry per distinct duty with every source.
+pub fn clean_corpus(corpus: &Corpus, threshold: f64) -> Vec<CleanEntry> {
+    let options = DedupOptions {
+        threshold,
+        level: Level::Duty,
+        ..DedupOptions::default()
+    };
+    Deduplication::new(corpus, options).clean_corpus()
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Measure {
+    /// Shared / size of the larger set: the two lists are nearly the same.
+    OfLarger,
+    /// Shared / size of the smaller set: the smaller is (nearly) contained in the larger.
+    OfSmaller,
+}
+
+/// Pairs of sets (indices a < b) with at least `minimum_shared` elements in common and a
+/// similarity ≥ `threshold`. Candidates come from an inverted index over elements; elements in
+/// very many sets (boilerplate) do not propose candidates, which is safe because a pair over the
+/// threshold must share more than those few elements.
+fn similar_sets(
+    sets: &[&[u32]],
+    threshold: f64,
+    minimum_shared: usize,
+    measure: Measure,
+) -> Vec<(usize, usize, f64)> {
+    const COMMON: usize = 200;
+    let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (index, set) in sets.iter().enumerate() {
+        for &element in set.iter() {
+            postings.entry(element).or_default().push(index as u32);
+        }
+    }
+    (0..sets.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let mut candidates: Vec<u32> = sets[a]
+                .iter()
+                .filter_map(|element| postings.get(element))
+                .filter(|list| list.len() <= COMMON)
+                .flat_map(|list| list.iter().copied().filter(|&b| b as usize > a))
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let set_a = sets[a];
+            candidates.into_iter().filter_map(move |b| {
+                let set_b = sets[b as usize];
+                let shared = set_a
+                    .iter()
+                    .filter(|element| set_b.binary_search(element).is_ok())
+                    .count();
+                let size = match measure {
+                    Measure::OfLarger => set_a.len().max(set_b.len()),
+                    Measure::OfSmaller => set_a.len().min(set_b.len()),
+                };
+                let similarity = shared as f64 / size.max(1) as f64;
+                (shared >= minimum_shared && similarity >= threshold)
+                    .then_some((a, b as usize, similarity))
+            })
+        })
+        .collect()
+}
+
+/// Connected components of `edges` with two or more members, each sorted, in order of their
+/// first member, with the lowest edge similarity inside.
+fn clusters(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(Vec<usize>, f64)> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for &(a, b, _) in edges {
+        let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
+        if root_a != root_b {
+            parent[root_a.max(root_b)] = root_a.min(root_b);
+        }
+    }
+    let mut lowest: HashMap<usize, f64> = HashMap::new();
+    for &(a, _, similarity) in edges {
+        let root = find(&mut parent, a);
+        let entry = lowest.entry(root).or_insert(1.0);
+        *entry = entry.min(similarity);
+    }
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for x in 0..n {
+        let root = find(&mut parent, x);
+        if lowest.contains_key(&root) {
+            members.entry(root).or_default().push(x);
+        }
+    }
+    let mut out: Vec<(Vec<usize>, f64)> = members
+        .into_iter()
+        .map(|(root, members)| (members, lowest[&root]))
+        .collect();
+    out.sort_unstable_by_key(|(members, _)| members[0]);
+    out
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_and_near_duplicates_group_and_hard_negatives_do_not() {
+        let texts = [
+            // Lines 36 and 432 (经过/通过), and line 528's wrapped 经过/调控 variant.
+            "组织制定年度预算及年度工作计划并有效的分解成月工作计划,经过检查、控制、监督和考核等过程管理,保障各项计划及指标的完成;",
+            "组织制定年度预算及年度工作计划并有效的分解成月工作计划,通过检查、控制、监督和考核等过程管理,保障各项计划及指标的完成;",
+            "负责月初制定每月销售任务及工作目标、计划报总经理处。",
+            "负责月初制定每月销售任务及工作目标、计划报销售经理处。",
+            "完成领导交办的其他任务。",
+            "完成领导交办的其它任务。",
+            "完成领导交办的其他任务",
+        ];
+        let grouping = group_texts(&texts, 0.7);
+        let g = &grouping.group_of;
+        assert_eq!(g[0], g[1]);
+        assert_ne!(g[2], g[3]);
+        assert_eq!(g[4], g[5]);
+        assert_eq!(g[4], g[6]);
+        assert_eq!(grouping.groups.len(), 4);
+        // The most common spelling is canonical: 其他任务。 twice (after folding) beats 其它.
+        let boilerplate = g[4] as usize;
+        assert_eq!(
+            texts[grouping.canonical[boilerplate] as usize],
+            "完成领导交办的其他任务。"
+        );
+    }
+
+    #[test]
+    fn every_text_is_in_exactly_one_group() {
+        let texts = ["a", "", "、", "负责展厅清洁", "负责展厅清洁。", "。"];
+        let grouping = group_texts(&texts, 0.7);
+        let mut seen = vec![0; texts.len()];
+        for group in &grouping.groups {
+            for &member in group {
+                seen[member as usize] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&times| times == 1));
+        // Punctuation-only texts have nothing to compare and stay on their own.
+        assert_ne!(grouping.group_of[2], grouping.group_of[5]);
+    }
+}

@@ -1,0 +1,306 @@
+//! dedup::minhash: character-bigram sets, MinHash signatures and LSH banding, so near-duplicate
+//! candidates are found without comparing all pairs.
+//!
+//! Why bigrams for both the signature and the verification: MinHash estimates the Jaccard
+//! similarity of exactly the set it is computed on, so when the verified similarity is bigram
+//! Jaccard the banding's recall follows the textbook S-curve `1 - (1 - s^rows)^bands` and can be
+//! chosen for the threshold. Characters, not jieba tokens: fingerprints must not change when the
+//! dictionary does, and Chinese duties are too short for word shingles.
+
+use rayon::prelude::*;
+
+/// Shingle sets of many texts in one allocation: `get(i)` is the sorted, de-duplicated set of
+/// hashed character bigrams of text `i`.
+#[derive(Debug, Clone, Default)]
+pub struct ShingleSets {
+    offsets: Vec<u32>,
+    data: Vec<u32>,
+}
+
+impl ShingleSets {
+    /// Builds the sets of `keys` (already in comparison form), in parallel.
+    pub fn build<S: AsRef<str> + Sync>(keys: &[S]) -> ShingleSets {
+        let sets: Vec<Vec<u32>> = keys.par_iter().map(|key| shingles(key.as_ref())).collect();
+        let mut offsets = Vec::with_capacity(sets.len() + 1);
+        let mut data = Vec::with_capacity(sets.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for set in sets {
+            data.extend_from_slice(&set);
+            offsets.push(data.len() as u32);
+        }
+        ShingleSets { offsets, data }
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, index: usize) -> &[u32] {
+        &self.data[self.offsets[index] as usize..self.offsets[index + 1] as usize]
+    }
+}
+
+/// The hashed character bigrams of `key`, sorted and de-duplicated; a one-character key is its
+/// own shingle, an empty key has none.
+pub fn shingles(key: &str) -> Vec<u32> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut set: Vec<u32> = if chars.len() == 1 {
+        vec![mix(chars[0] as u64) as u32]
+    } else {
+        chars
+            .windows(2)
+            .map(|pair| mix(((pair[0] as u64) << 32) | pair[1] as u64) as u32)
+            .collect()
+    };
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Exact Jaccard similarity of two sorted, de-duplicated sets.
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / (a.len() + b.len() - shared) as f64
+}
+
+/// Whether Jaccard(a, b) can reach `threshold` at all, from the set sizes alone.
+pub fn size_allows(a: usize, b: usize, threshold: f64) -> bool {
+    let (small, large) = if a < b { (a, b) } else { (b, a) };
+    small as f64 >= threshold * large as f64 - 1e-9
+}
+
+/// How the signature is cut into bands: `rows` hashes per band, `bands` bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LshParams {
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl LshParams {
+    /// The most selective banding (most rows, 20 bands) that still makes a pair at exactly
+    /// `threshold` a candidate with probability ≥ 0.97; pairs above it are found more often.
+    pub fn for_threshold(threshold: f64) -> LshParams {
+        let bands = 20;
+        let rows = (1..=8)
+            .rev()
+            .find(|&rows| LshParams { bands, rows }.probability(threshold) >= 0.97)
+            .unwrap_or(1);
+        LshParams { bands, rows }
+    }
+
+    /// Probability that a pair with Jaccard `similarity` shares at least one bucket.
+    pub fn probability(&self, similarity: f64) -> f64 {
+        1.0 - (1.0 - similarity.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
+/// LSH buckets with at least two members, and for each item the buckets it is in.
+#[derive(Debug, Clone, Default)]
+pub struct Buckets {
+    bucket_offsets: Vec<u32>,
+    members: Vec<u32>,
+    item_offsets: Vec<u32>,
+    item_buckets: Vec<u32>,
+}
+
+impl Buckets {
+    /// Bands the MinHash signatures of `sets` and keeps every bucket shared by two or more
+    /// items. Band by band, so only one band's hashes are in memory at a time.
+    pub fn build(sets: &ShingleSets, params: LshParams) -> Buckets {
+        let n = sets.len();
+        let mut bucket_offsets = vec![0u32];
+        let mut members: Vec<u32> = Vec::new();
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
+        for band in 0..params.bands {
+            let seeds: Vec<(u64, u64)> = (0..params.rows)
+                .map(|row| seed(band * params.rows + row))
+                .collect();
+            keyed.clear();
+            keyed.par_extend((0..n).into_par_iter().filter_map(|item| {
+                let set = sets.get(item);
+                (!set.is_empty()).then(|| (band_hash(set, &seeds), item as u32))
+            }));
+            keyed.par_sort_unstable();
+            let mut start = 0;
+            while start < keyed.len() {
+                let mut end = start + 1;
+                while end < keyed.len() && keyed[end].0 == keyed[start].0 {
+                    end += 1;
+                }
+                if end - start >= 2 {
+                    members.extend(keyed[start..end].iter().map(|&(_, item)| item));
+                    bucket_offsets.push(members.len() as u32);
+                }
+                start = end;
+            }
+        }
+        // Invert: item → buckets, by counting.
+        let buckets = bucket_offsets.len() - 1;
+        let mut item_offsets = vec![0u32; n + 1];
+        for &item in &members {
+            item_offsets[item as usize + 1] += 1;
+        }
+        for i in 0..n {
+            item_offsets[i + 1] += item_offsets[i];
+        }
+        let mut fill = item_offsets.clone();
+        let mut item_buckets = vec![0u32; members.len()];
+        for bucket in 0..buckets {
+            for &item in
+                &members[bucket_offsets[bucket] as usize..bucket_offsets[bucket + 1] as usize]
+            {
+                item_buckets[fill[item as usize] as usize] = bucket as u32;
+                fill[item as usize] += 1;
+            }
+        }
+        Buckets {
+            bucket_offsets,
+            members,
+            item_offsets,
+            item_buckets,
+        }
+    }
+
+    /// Number of buckets (with two or more members).
+    pub fn len(&self) -> usize {
+        self.bucket_offsets.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn members(&self, bucket: u32) -> &[u32] {
+        let bucket = bucket as usize;
+        &self.members
+            [self.bucket_offsets[bucket] as usize..self.bucket_offsets[bucket + 1] as usize]
+    }
+
+    pub fn buckets_of(&self, item: usize) -> &[u32] {
+        &self.item_buckets[self.item_offsets[item] as usize..self.item_offsets[item + 1] as usize]
+    }
+
+    /// Every distinct pair sharing a bucket (a < b). Quadratic in bucket size: for measuring
+    /// recall on small sets, not for clustering.
+    pub fn candidate_pairs(&self) -> Vec<(u32, u32)> {
+        let mut pairs: Vec<(u32, u32)> = (0..self.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|bucket| {
+                let members = self.members(bucket);
+                members.iter().enumerate().flat_map(move |(i, &a)| {
+                    members[i + 1..]
+                        .iter()
+                        .map(move |&b| if a < b { (a, b) } else { (b, a) })
+                })
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+}
+
+/// Every pair with Jaccard ≥ `threshold`, by comparing all pairs (with a size filter): the
+/// ground truth LSH recall is measured against.
+pub fn exact_pairs(sets: &ShingleSets, threshold: f64) -> Vec<(u32, u32)> {
+    let n = sets.len();
+    let mut pairs: Vec<(u32, u32)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let set_a = sets.get(a);
+            (a + 1..n).filter_map(move |b| {
+                let set_b = sets.get(b);
+                (size_allows(set_a.len(), set_b.len(), threshold)
+                    && jaccard(set_a, set_b) >= threshold)
+                    .then_some((a as u32, b as u32))
+            })
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+}
+
+/// One band of the MinHash signature of `set`, hashed to one key. Each row is the minimum of a
+/// multiply-add-shift hash over the set (one universal hash family member per row).
+fn band_hash(set: &[u32], seeds: &[(u64, u64)]) -> u64 {
+    let mut hash = 0x243F_6A88_85A3_08D3u64;
+    for &(multiplier, addend) in seeds {
+        let minimum = set
+            .iter()
+            .map(|&x| ((x as u64).wrapping_mul(multiplier).wrapping_add(addend) >> 32) as u32)
+            .min()
+            .unwrap_or(u32::MAX);
+        hash = mix(hash ^ minimum as u64);
+    }
+    hash
+}
+
+/// The (odd multiplier, addend) of hash function `index`, fixed so results are reproducible.
+fn seed(index: usize) -> (u64, u64) {
+    let a = mix(0x9E37_79B9_7F4A_7C15u64.wrapping_mul(index as u64 + 1));
+    let b = mix(a ^ 0xD1B5_4A32_D192_ED03);
+    (a | 1, b)
+}
+
+/// SplitMix64's finaliser: a fast, well-mixed 64-bit hash of a 64-bit value.
+pub fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_of_bigram_sets() {
+        let a = shingles("制定年度销售计划");
+        let b = shingles("制定月度销售计划");
+        // 7 bigrams each, 5 shared: 5 / 9.
+        assert!((jaccard(&a, &b) - 5.0 / 9.0).abs() < 1e-9);
+        assert_eq!(jaccard(&a, &a), 1.0);
+        assert_eq!(shingles("销").len(), 1);
+        assert!(shingles("").is_empty());
+    }
+
+    #[test]
+    fn banding_for_the_default_threshold_keeps_recall() {
+        let params = LshParams::for_threshold(0.7);
+        assert!(params.probability(0.7) >= 0.97);
+        assert!(params.probability(0.3) < 0.1);
+    }
+
+    #[test]
+    fn near_duplicates_share_a_bucket_and_strangers_do_not() {
+        let keys = [
+            "负责展厅的日常管理工作包括销售顾问日常行为规范接待礼仪展厅和展车的清洁卫生等",
+            "负责展厅的日常管理工作包括销售顾问日常行为规范接待礼仪展厅和展车的清洁卫生",
+            "负责公司各项证照的审核年检工作",
+        ];
+        let sets = ShingleSets::build(&keys);
+        let buckets = Buckets::build(&sets, LshParams::for_threshold(0.7));
+        let pairs = buckets.candidate_pairs();
+        assert!(pairs.contains(&(0, 1)));
+        assert!(!pairs.iter().any(|&(a, b)| a == 2 || b == 2));
+        assert_eq!(exact_pairs(&sets, 0.7), vec![(0, 1)]);
+    }
+}
