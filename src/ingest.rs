@@ -1,54 +1,732 @@
 //! ingest: files, folders or standard input in, decoded text out (one `SourceText` per file).
+//!
+//! Two entry points:
+//! - [`ingest`] is lenient where the user cannot be expected to vet every file: a file found
+//!   *inside a folder* that cannot be used (empty, binary, unreadable, a broken `.docx`) becomes a
+//!   [`Warning`] and the run goes on. A path the user named explicitly that cannot be used, a
+//!   missing path, or a folder that yields no usable file at all, is still an error.
+//! - [`read_inputs`] is strict: the same, but any rejected file is an error.
+//!
+//! Nothing is dropped silently: skipped files, rejected files and lossy decodings all come back
+//! as warnings, and a lossy decoding also says so in [`SourceText::encoding`].
 
 use crate::error::{Error, Result};
+use serde::Serialize;
+use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused (a corpus file is a few hundred kilobytes).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// A `.docx` whose `word/document.xml` decompresses past this is refused (zip bombs).
+pub const DEFAULT_MAX_DOCX_XML_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One input file, decoded.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     /// The file as the user named it (or as found under a folder they named); `-` for stdin.
     pub file: String,
-    /// The encoding used to decode it: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `UTF-16BE`, `GBK`, `GB18030`.
+    /// The encoding used to decode it: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `UTF-16BE`, `GBK`,
+    /// `GB18030`, `Big5`, `docx`; when some bytes could not be decoded, the name is followed by
+    /// `(lossy, N replacement characters)`, e.g. `UTF-8 (lossy, 3 replacement characters)`.
     pub encoding: String,
     pub text: String,
 }
 
-/// Reads every path: files as they are, folders recursively (sorted), `-` as standard input.
+/// Limits for [`ingest`].
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Refuse input files (and standard input) larger than this many bytes.
+    pub max_file_bytes: u64,
+    /// Refuse a `.docx` whose `word/document.xml` decompresses to more than this many bytes.
+    pub max_docx_xml_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_docx_xml_bytes: DEFAULT_MAX_DOCX_XML_BYTES,
+        }
+    }
+}
+
+/// What [`ingest`] read, and what it did not use.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    /// The decoded files, in input order; folders in sorted order.
+    pub sources: Vec<SourceText>,
+    /// Files skipped or rejected, and lossy decodings, in the order met.
+    pub warnings: Vec<Warning>,
+}
+
+/// A file that was skipped, rejected or decoded lossily. Displays as `file: message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub file: String,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// Not an input: hidden, not `.txt`/`.md`/`.docx`, a Word lock file (`~$…`), a symlink to a
+    /// folder (not followed), not a regular file, or already read under another name.
+    Skipped,
+    /// An input file found in a folder that could not be used: unreadable, too large, empty,
+    /// binary, or a broken `.docx`. The run went on without it.
+    Rejected,
+    /// Read, but some bytes were invalid in the encoding used and became U+FFFD.
+    Lossy,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+/// Reads every path strictly: files as they are, folders recursively (sorted), `-` as standard
+/// input. Any file that cannot be used, even one found inside a folder, is an error; skipped
+/// files (hidden, other extensions) are not. Use [`ingest`] to go on past bad files in folders.
 pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<SourceText>> {
     let mut sources = Vec::new();
-    for path in paths {
-        sources.push(read_file(path)?);
+    for outcome in collect(paths, &IngestOptions::default())? {
+        match outcome {
+            Outcome::Read(source) => sources.push(source),
+            Outcome::Rejected(error) => return Err(error),
+            Outcome::Skipped { .. } => {}
+        }
     }
     Ok(sources)
 }
 
-fn read_file(path: &Path) -> Result<SourceText> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let (text, encoding) = decode(&bytes);
+/// Reads every path leniently: files as they are, folders recursively (sorted by name), `-` as
+/// standard input.
+///
+/// Errors (the run cannot go on): a missing path ([`Error::Missing`]); a path named explicitly
+/// that cannot be read ([`Error::Io`]) or used ([`Error::BadInput`]: empty, binary, broken
+/// `.docx`, too large); a named folder with no usable input file ([`Error::BadInput`] naming the
+/// folder, with the reasons). Files inside folders that cannot be used become
+/// [`WarningKind::Rejected`] warnings instead.
+///
+/// In folders, only `.txt`, `.md` and `.docx` files are read (any letter case); hidden entries
+/// (names starting with `.`) are not entered, symlinks to files are followed, symlinks to
+/// folders are not (no loops, no escaping the folder). A file named explicitly is read whatever
+/// its extension (as `.docx` when it is a zip archive).
+pub fn ingest(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested> {
+    let mut ingested = Ingested::default();
+    for outcome in collect(paths, options)? {
+        match outcome {
+            Outcome::Read(source) => {
+                if let Some(count) = replacement_count(&source.encoding) {
+                    ingested.warnings.push(Warning {
+                        file: source.file.clone(),
+                        kind: WarningKind::Lossy,
+                        message: format!(
+                            "{count} undecodable byte sequence(s) replaced by U+FFFD ({})",
+                            source.encoding
+                        ),
+                    });
+                }
+                ingested.sources.push(source);
+            }
+            Outcome::Rejected(error) => ingested.warnings.push(Warning {
+                file: error_file(&error),
+                kind: WarningKind::Rejected,
+                message: error_message(&error),
+            }),
+            Outcome::Skipped { file, reason } => ingested.warnings.push(Warning {
+                file,
+                kind: WarningKind::Skipped,
+                message: reason,
+            }),
+        }
+    }
+    Ok(ingested)
+}
+
+/// What happened to one file met while reading the inputs.
+enum Outcome {
+    Read(SourceText),
+    /// An input file inside a folder that could not be used.
+    Rejected(Error),
+    Skipped {
+        file: String,
+        reason: String,
+    },
+}
+
+fn collect(paths: &[PathBuf], options: &IngestOptions) -> Result<Vec<Outcome>> {
+    let mut outcomes = Vec::new();
+    // Canonical paths already read, so `corpus corpus/a.txt` reads a.txt once.
+    let mut seen = std::collections::HashSet::new();
+    let mut stdin_read = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_read {
+                outcomes.push(Outcome::Skipped {
+                    file: "-".into(),
+                    reason: "standard input already read".into(),
+                });
+                continue;
+            }
+            stdin_read = true;
+            let bytes = read_bounded(std::io::stdin().lock(), options.max_file_bytes)
+                .map_err(|source| io_error(path, source))?
+                .ok_or_else(|| too_large("-", options.max_file_bytes))?;
+            outcomes.push(Outcome::Read(decode_input("-", &bytes, false, options)?));
+            continue;
+        }
+        let metadata = std::fs::metadata(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                Error::Missing { path: path.clone() }
+            } else {
+                io_error(path, source)
+            }
+        })?;
+        if metadata.is_dir() {
+            let found = collect_folder(path, options, &mut seen)?;
+            if !found
+                .iter()
+                .any(|outcome| matches!(outcome, Outcome::Read(_)))
+            {
+                return Err(empty_folder(path, &found));
+            }
+            outcomes.extend(found);
+        } else {
+            if !first_time(&mut seen, path) {
+                outcomes.push(Outcome::Skipped {
+                    file: path.display().to_string(),
+                    reason: "already read under another name".into(),
+                });
+                continue;
+            }
+            // Named explicitly: any problem is the user's to fix, so an error.
+            outcomes.push(Outcome::Read(read_file(path, options)?));
+        }
+    }
+    Ok(outcomes)
+}
+
+fn collect_folder(
+    root: &Path,
+    options: &IngestOptions,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<Vec<Outcome>> {
+    let mut outcomes = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                let io = error
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot be read"));
+                if path == root {
+                    return Err(io_error(&path, io));
+                }
+                outcomes.push(Outcome::Rejected(io_error(&path, io)));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let file = path.display().to_string();
+        let file_type = entry.file_type();
+        if entry.depth() == 0 || file_type.is_dir() {
+            continue;
+        }
+        if is_hidden(entry.file_name()) {
+            outcomes.push(Outcome::Skipped {
+                file,
+                reason: "hidden".into(),
+            });
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with("~$") {
+            outcomes.push(Outcome::Skipped {
+                file,
+                reason: "a Word lock file".into(),
+            });
+            continue;
+        }
+        if !has_input_extension(path) {
+            outcomes.push(Outcome::Skipped {
+                file,
+                reason: "not a .txt, .md or .docx file".into(),
+            });
+            continue;
+        }
+        if file_type.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_dir() => {
+                    outcomes.push(Outcome::Skipped {
+                        file,
+                        reason: "a symlink to a folder (not followed)".into(),
+                    });
+                    continue;
+                }
+                Ok(target) if !target.is_file() => {
+                    outcomes.push(Outcome::Skipped {
+                        file,
+                        reason: "not a regular file".into(),
+                    });
+                    continue;
+                }
+                Ok(_) => {}
+                Err(source) => {
+                    let message = if source.raw_os_error() == Some(40) {
+                        "a symlink loop".to_string()
+                    } else {
+                        format!("a broken symlink ({source})")
+                    };
+                    outcomes.push(Outcome::Rejected(bad_input(&file, message)));
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            // FIFOs, sockets, devices: reading one could block forever.
+            outcomes.push(Outcome::Skipped {
+                file,
+                reason: "not a regular file".into(),
+            });
+            continue;
+        }
+        if !first_time(seen, path) {
+            outcomes.push(Outcome::Skipped {
+                file,
+                reason: "already read under another name".into(),
+            });
+            continue;
+        }
+        match read_file(path, options) {
+            Ok(source) => outcomes.push(Outcome::Read(source)),
+            Err(error) => outcomes.push(Outcome::Rejected(error)),
+        }
+    }
+    Ok(outcomes)
+}
+
+/// The error for a folder that yielded nothing usable: names the folder and says why.
+fn empty_folder(root: &Path, found: &[Outcome]) -> Error {
+    let mut reasons = Vec::new();
+    let mut skipped = 0;
+    for outcome in found {
+        match outcome {
+            Outcome::Rejected(error) => reasons.push(error.to_string()),
+            Outcome::Skipped { .. } => skipped += 1,
+            Outcome::Read(_) => {}
+        }
+    }
+    let mut message = "no readable .txt, .md or .docx file in this folder".to_string();
+    if !reasons.is_empty() {
+        let shown = reasons.len().min(5);
+        message.push_str(&format!(" ({} rejected: ", reasons.len()));
+        message.push_str(&reasons[..shown].join("; "));
+        if reasons.len() > shown {
+            message.push_str("; …");
+        }
+        message.push(')');
+    }
+    if skipped > 0 {
+        message.push_str(&format!(" ({skipped} other file(s) skipped)"));
+    }
+    bad_input(&root.display().to_string(), message)
+}
+
+fn first_time(seen: &mut std::collections::HashSet<PathBuf>, path: &Path) -> bool {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    seen.insert(key)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn has_input_extension(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|extension| extension.to_string_lossy().to_lowercase());
+    matches!(extension.as_deref(), Some("txt" | "md" | "docx"))
+}
+
+fn is_docx_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("docx"))
+}
+
+/// Reads and decodes one file (`.docx` by its extension or its content).
+fn read_file(path: &Path, options: &IngestOptions) -> Result<SourceText> {
+    let file = path.display().to_string();
+    let handle = std::fs::File::open(path).map_err(|source| io_error(path, source))?;
+    let bytes = read_bounded(handle, options.max_file_bytes)
+        .map_err(|source| io_error(path, source))?
+        .ok_or_else(|| too_large(&file, options.max_file_bytes))?;
+    decode_input(&file, &bytes, is_docx_name(path), options)
+}
+
+/// Reads at most `limit` bytes; `None` when there is more.
+fn read_bounded(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// Turns the bytes of one input into text: `.docx` (by name, or any zip archive) through
+/// [`docx_text`], anything else through [`decode`]. Refuses empty, whitespace-only and binary
+/// input with [`Error::BadInput`] naming `file`.
+pub fn decode_input(
+    file: &str,
+    bytes: &[u8],
+    docx_by_name: bool,
+    options: &IngestOptions,
+) -> Result<SourceText> {
+    if bytes.is_empty() {
+        return Err(bad_input(file, "empty file"));
+    }
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    if docx_by_name || zip {
+        return match docx_text(bytes, options.max_docx_xml_bytes) {
+            Ok(text) if text.trim().is_empty() => {
+                Err(bad_input(file, "empty file (the .docx holds no text)"))
+            }
+            Ok(text) => Ok(SourceText {
+                file: file.into(),
+                encoding: "docx".into(),
+                text,
+            }),
+            Err(message) if docx_by_name => Err(bad_input(file, message)),
+            Err(message) => Err(bad_input(
+                file,
+                format!("looks like a binary file (a zip archive, but not a .docx: {message})"),
+            )),
+        };
+    }
+    if let Some(message) = binary_bytes(bytes) {
+        return Err(bad_input(file, message));
+    }
+    let (text, encoding) = decode(bytes);
+    if text.trim().is_empty() {
+        return Err(bad_input(file, "empty file (only whitespace)"));
+    }
+    if let Some(message) = binary_text(&text) {
+        return Err(bad_input(file, message));
+    }
     Ok(SourceText {
-        file: path.display().to_string(),
+        file: file.into(),
         encoding,
         text,
     })
 }
 
-/// Decodes bytes: BOMs first, then UTF-8, then GB18030.
-pub fn decode(bytes: &[u8]) -> (String, String) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return (
-            String::from_utf8_lossy(rest).into_owned(),
-            "UTF-8 (BOM)".into(),
+/// A NUL byte early on means binary (as git and ripgrep judge), unless a UTF-16 BOM explains it.
+fn binary_bytes(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some(
+            "looks like a binary file (an old .doc or an encrypted document: save it as .docx or .txt)"
+                .into(),
         );
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), "UTF-8".into()),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            (text.into_owned(), "GB18030".into())
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    head.contains(&0)
+        .then(|| "looks like a binary file (it contains NUL bytes)".into())
+}
+
+/// Text that is mostly control characters or replacement characters is binary in disguise.
+fn binary_text(text: &str) -> Option<String> {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    let mut replaced = 0usize;
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            continue;
         }
+        total += 1;
+        if ch.is_control() {
+            control += 1;
+        } else if ch == '\u{FFFD}' {
+            replaced += 1;
+        }
+    }
+    // 10%: real text carries at most a stray escape sequence or two.
+    if control >= 4 && control * 10 > total {
+        return Some(format!(
+            "looks like a binary file ({control} control characters in {total})"
+        ));
+    }
+    if replaced >= 4 && replaced * 10 > total {
+        return Some(format!(
+            "looks like a binary file ({replaced} of {total} characters undecodable)"
+        ));
+    }
+    None
+}
+
+/// Decodes bytes and names the encoding used. Never fails: undecodable bytes become U+FFFD and
+/// the name says so (`… (lossy, N replacement characters)`).
+///
+/// Order: a BOM (UTF-8, UTF-16LE, UTF-16BE); valid UTF-8; UTF-8 with a few broken sequences
+/// (lossy); otherwise the legacy encoding chardetng guesses — `GBK` (or `GB18030` when the text
+/// holds four-byte GB18030 sequences), `Big5`, … — and lossy UTF-8 when the guess makes no sense
+/// for Chinese text.
+pub fn decode(bytes: &[u8]) -> (String, String) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return with_encoding(encoding_rs::UTF_8, rest, "UTF-8 (BOM)");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return with_encoding(encoding_rs::UTF_16LE, rest, "UTF-16LE");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return with_encoding(encoding_rs::UTF_16BE, rest, "UTF-16BE");
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), "UTF-8".into());
+    }
+    let (valid, invalid) = utf8_sequences(bytes);
+    // Mostly valid multi-byte UTF-8: a damaged UTF-8 file, not another encoding. GBK text
+    // forms valid UTF-8 sequences only by chance, far below one in ten.
+    if valid >= 10 * invalid {
+        return with_encoding(encoding_rs::UTF_8, bytes, "UTF-8");
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
+        let name = if has_four_byte_gb18030(bytes) {
+            "GB18030"
+        } else {
+            "GBK"
+        };
+        return with_encoding(encoding_rs::GB18030, bytes, name);
+    }
+    if [
+        encoding_rs::BIG5,
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::EUC_KR,
+    ]
+    .contains(&guess)
+    {
+        return with_encoding(guess, bytes, guess.name());
+    }
+    // A single-byte guess (windows-1252 …) would turn Chinese into mojibake without one error:
+    // better an honest lossy UTF-8.
+    with_encoding(encoding_rs::UTF_8, bytes, "UTF-8")
+}
+
+fn with_encoding(
+    encoding: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+    name: &str,
+) -> (String, String) {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let replacements =
+        text.matches('\u{FFFD}').count() - count_literal_replacements(encoding, bytes);
+    let name = if replacements > 0 {
+        format!("{name} (lossy, {replacements} replacement characters)")
+    } else {
+        name.to_string()
+    };
+    (text.into_owned(), name)
+}
+
+/// U+FFFD already present in the input (valid, encoded) is not a decoding loss.
+fn count_literal_replacements(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize {
+    if encoding == encoding_rs::UTF_8 {
+        let mut count = 0;
+        let mut rest = bytes;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => return count + text.matches('\u{FFFD}').count(),
+                Err(error) => {
+                    let valid = error.valid_up_to();
+                    count += std::str::from_utf8(&rest[..valid])
+                        .map_or(0, |text| text.matches('\u{FFFD}').count());
+                    let skip = valid + error.error_len().unwrap_or(rest.len() - valid);
+                    rest = &rest[skip..];
+                }
+            }
+        }
+    }
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => text.matches('\u{FFFD}').count(),
+        None => 0,
+    }
+}
+
+/// Counts valid multi-byte UTF-8 characters and invalid sequences, in one pass.
+fn utf8_sequences(bytes: &[u8]) -> (usize, usize) {
+    let mut valid = 0;
+    let mut invalid = 0;
+    let mut rest = bytes;
+    loop {
+        let (good, skip) = match std::str::from_utf8(rest) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let up_to = error.valid_up_to();
+                let good = std::str::from_utf8(&rest[..up_to]).unwrap_or_default();
+                (
+                    good,
+                    Some(up_to + error.error_len().unwrap_or(rest.len() - up_to)),
+                )
+            }
+        };
+        valid += good.chars().filter(|ch| !ch.is_ascii()).count();
+        match skip {
+            Some(skip) => {
+                invalid += 1;
+                rest = &rest[skip..];
+            }
+            None => return (valid, invalid),
+        }
+    }
+}
+
+/// Whether the bytes hold a four-byte GB18030 sequence (which GBK lacks):
+/// `[81-FE][30-39][81-FE][30-39]`.
+fn has_four_byte_gb18030(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte < 0x80 {
+            i += 1;
+        } else if (0x81..=0xFE).contains(&byte)
+            && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())
+        {
+            if bytes.get(i + 2).is_some_and(|b| (0x81..=0xFE).contains(b))
+                && bytes.get(i + 3).is_some_and(|b| b.is_ascii_digit())
+            {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 2;
+        }
+    }
+    false
+}
+
+/// The paragraph text of a `.docx`: `word/document.xml`, one line per `<w:p>`, `<w:tab/>` as a
+/// tab, `<w:br/>` and `<w:cr/>` as a line break. Only the text of runs (`<w:t>`) is kept, so
+/// deleted revisions, field codes and tab-stop definitions are not.
+///
+/// Bounded and inert: an entry that decompresses past `max_xml_bytes` is refused (zip bombs); a
+/// DOCTYPE is ignored, so no entity is declared, expanded or fetched; an unknown entity
+/// reference is kept as written (`&name;`) rather than failing the document.
+///
+/// The error is a message for [`Error::BadInput`] (the caller knows the file name).
+pub fn docx_text(bytes: &[u8], max_xml_bytes: u64) -> std::result::Result<String, String> {
+    if !bytes.starts_with(b"PK") {
+        return Err(if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+            "not a .docx (an old .doc or an encrypted document: save it as .docx or .txt)".into()
+        } else {
+            "not a .docx (not a zip archive)".into()
+        });
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|error| format!("not a .docx (broken zip archive: {error})"))?;
+    let entry = archive
+        .by_name("word/document.xml")
+        .map_err(|error| match error {
+            zip::result::ZipError::FileNotFound => {
+                "not a .docx (the zip archive has no word/document.xml)".to_string()
+            }
+            error => format!("cannot read word/document.xml: {error}"),
+        })?;
+    let limit_mb = max_xml_bytes / (1024 * 1024);
+    let too_big = || {
+        format!("word/document.xml decompresses to more than {limit_mb} MB; refused (a zip bomb?)")
+    };
+    if entry.size() > max_xml_bytes {
+        return Err(too_big());
+    }
+    // The declared size can lie: the bound that matters is on the bytes actually inflated.
+    let xml = read_bounded(entry, max_xml_bytes)
+        .map_err(|error| format!("cannot decompress word/document.xml: {error}"))?
+        .ok_or_else(too_big)?;
+    let xml = String::from_utf8(xml).map_err(|_| "word/document.xml is not UTF-8".to_string())?;
+    paragraphs_text(&xml).map_err(|error| format!("word/document.xml: {error}"))
+}
+
+/// Walks WordprocessingML, collecting the text of runs, one line per paragraph.
+fn paragraphs_text(xml: &str) -> std::result::Result<String, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let config = reader.config_mut();
+    config.allow_dangling_amp = true;
+    config.allow_unmatched_ends = true;
+    config.check_end_names = false;
+    let mut text = String::new();
+    let mut in_run = 0usize;
+    let mut in_text = 0usize;
+    loop {
+        let event = reader.read_event().map_err(|error| {
+            format!(
+                "not well-formed XML at byte {}: {error}",
+                reader.error_position()
+            )
+        })?;
+        match event {
+            Event::Start(element) => match word_name(element.name().as_ref()) {
+                Some("r") => in_run += 1,
+                Some("t") if in_run > 0 => in_text += 1,
+                _ => {}
+            },
+            Event::End(element) => match word_name(element.name().as_ref()) {
+                Some("r") => in_run = in_run.saturating_sub(1),
+                Some("t") => in_text = in_text.saturating_sub(1),
+                Some("p") => text.push('\n'),
+                _ => {}
+            },
+            Event::Empty(element) => match word_name(element.name().as_ref()) {
+                Some("p") => text.push('\n'),
+                Some("tab") if in_run > 0 => text.push('\t'),
+                Some("br" | "cr") if in_run > 0 => text.push('\n'),
+                Some("noBreakHyphen") if in_run > 0 => text.push('-'),
+                _ => {}
+            },
+            Event::Text(content) if in_text > 0 => text.push_str(&content.xml10_content()),
+            Event::CData(content) if in_text > 0 => text.push_str(&content.xml10_content()),
+            Event::GeneralRef(reference) if in_text > 0 => {
+                match reference.resolve_char_ref() {
+                    Ok(Some(ch)) => text.push(ch),
+                    _ => match quick_xml::escape::resolve_predefined_entity(&reference) {
+                        Some(resolved) => text.push_str(resolved),
+                        // Never expanded from a DOCTYPE: kept as written.
+                        None => {
+                            text.push('&');
+                            text.push_str(&reference);
+                            text.push(';');
+                        }
+                    },
+                }
+            }
+            // DOCTYPE (and any entity it declares) is ignored: nothing expanded, nothing fetched.
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(text)
+}
+
+/// The local name of a WordprocessingML element (`w:` prefix, or none).
+fn word_name(name: &str) -> Option<&str> {
+    match name.split_once(':') {
+        Some(("w", local)) => Some(local),
+        Some(_) => None,
+        None => Some(name),
     }
 }
 
@@ -79,4 +757,119 @@ pub fn split_lines(text: &str) -> Vec<&str> {
         lines.push(&text[start..]);
     }
     lines
+}
+
+fn replacement_count(encoding: &str) -> Option<usize> {
+    let (_, rest) = encoding.split_once("(lossy, ")?;
+    rest.split(' ').next()?.parse().ok()
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn bad_input(file: &str, message: impl Into<String>) -> Error {
+    Error::BadInput {
+        file: file.into(),
+        message: message.into(),
+    }
+}
+
+fn too_large(file: &str, limit: u64) -> Error {
+    bad_input(
+        file,
+        format!("file too large (more than {} MB)", limit / (1024 * 1024)),
+    )
+}
+
+fn error_file(error: &Error) -> String {
+    match error {
+        Error::Io { path, .. } | Error::Missing { path } => path.display().to_string(),
+        Error::BadInput { file, .. } | Error::BadLine { file, .. } => file.clone(),
+        _ => String::new(),
+    }
+}
+
+fn error_message(error: &Error) -> String {
+    match error {
+        Error::Io { source, .. } => source.to_string(),
+        Error::Missing { .. } => "no such file or directory".into(),
+        Error::BadInput { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_lines_handles_every_line_end() {
+        assert_eq!(split_lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+        assert_eq!(split_lines("a\n\nb\n"), ["a", "", "b"]);
+        assert_eq!(split_lines("\r\r\n"), ["", ""]);
+        assert!(split_lines("").is_empty());
+    }
+
+    #[test]
+    fn decode_names_bom_encodings() {
+        assert_eq!(decode("岗位".as_bytes()).1, "UTF-8");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFab"),
+            ("ab".into(), "UTF-8 (BOM)".into())
+        );
+        assert_eq!(decode(b"\xFF\xFEa\x00"), ("a".into(), "UTF-16LE".into()));
+        assert_eq!(decode(b"\xFE\xFF\x00a"), ("a".into(), "UTF-16BE".into()));
+    }
+
+    #[test]
+    fn decode_detects_gbk_and_gb18030() {
+        let text = "销售顾问岗位职责:负责接待到店客户,介绍车辆性能,促成销售,跟踪回访客户。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk), (text.to_string(), "GBK".into()));
+        // U+20BB7 𠮷 exists only in GB18030, as a four-byte sequence.
+        let rare = format!("{text}𠮷");
+        let (gb18030, _, _) = encoding_rs::GB18030.encode(&rare);
+        assert_eq!(decode(&gb18030), (rare, "GB18030".into()));
+    }
+
+    #[test]
+    fn damaged_utf8_is_lossy_and_says_so() {
+        let mut bytes = "负责展厅日常管理工作,维护展厅环境整洁".as_bytes().to_vec();
+        bytes.insert(6, 0xFF);
+        let (text, encoding) = decode(&bytes);
+        assert_eq!(encoding, "UTF-8 (lossy, 1 replacement characters)");
+        assert_eq!(text.matches('\u{FFFD}').count(), 1);
+        assert_eq!(replacement_count(&encoding), Some(1));
+    }
+
+    #[test]
+    fn literal_replacement_characters_are_not_losses() {
+        assert_eq!(decode("a\u{FFFD}b".as_bytes()).1, "UTF-8");
+    }
+
+    #[test]
+    fn docx_paragraphs_tabs_breaks_and_entities() {
+        let xml = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY boom "BOOM">]>
+<w:document xmlns:w="x"><w:body>
+<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr><w:r><w:t>1.</w:t><w:tab/><w:t xml:space="preserve">负责 &amp; &#x5DE5;</w:t></w:r></w:p>
+<w:p/><w:p><w:r><w:t>a</w:t><w:br/><w:t>&boom;</w:t><w:delText>deleted</w:delText></w:r></w:p>
+</w:body></w:document>"#;
+        assert_eq!(
+            paragraphs_text(xml).unwrap(),
+            "1.\t负责 & 工\n\na\n&boom;\n"
+        );
+    }
+
+    #[test]
+    fn binary_bytes_need_nul_or_ole_magic() {
+        assert!(binary_bytes(b"ab\0c").is_some());
+        assert!(binary_bytes(b"\xFF\xFEa\0").is_none());
+        assert!(binary_bytes("岗位".as_bytes()).is_none());
+        assert!(binary_text("\u{1}\u{2}\u{3}\u{4}\u{5}abc").is_some());
+        assert!(binary_text("负责\u{1b}[0m 展厅").is_none());
+    }
 }
