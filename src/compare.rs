@@ -1,0 +1,1168 @@
+//! compare: aligns two positions' duties independent of their order into same / reworded /
+//! only-on-one-side / split pairs with inline diffs, and builds a role's coverage matrix across
+//! stores.
+//!
+//! Alignment is a similarity matrix over the duties (character bigrams plus words), an optimal
+//! one-to-one assignment (Kuhn–Munkres) in which every duty may instead take an "unmatched" slot
+//! worth the threshold, then a pass that finds duties one side split in two.
+
+use crate::model::{Document, Position, PositionKind};
+use crate::normalize;
+use pathfinding::prelude::{kuhn_munkres, Matrix};
+use serde::{Deserialize, Serialize};
+use similar::{ChangeTag, TextDiff};
+use std::collections::{HashMap, HashSet};
+
+/// Pairs scoring below this stay unmatched. Tuned on the shipped corpus: reworded copies of one
+/// duty score 0.6–0.95, unrelated duties of one role 0.1–0.35.
+pub const DEFAULT_THRESHOLD: f64 = 0.45;
+
+/// A part of a split must have at least this share of its bigrams inside the duty it belongs to.
+const SPLIT_CONTAINMENT: f64 = 0.6;
+
+/// Integer scale for the assignment (Kuhn–Munkres needs exact arithmetic).
+const SCALE: f64 = 10_000.0;
+
+#[derive(Debug, Clone, Copy)]
+pub struct CompareOptions {
+    pub threshold: f64,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            threshold: DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+/// One side of a comparison: which store's which position.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Side {
+    pub doc_id: String,
+    pub store: String,
+    pub document: String,
+    pub position: String,
+    pub role: String,
+    pub kind: PositionKind,
+    pub file: String,
+    pub line_start: usize,
+    pub line_end: usize,
+    pub duties: usize,
+}
+
+impl Side {
+    pub fn new(document: &Document, position: &Position) -> Side {
+        Side {
+            doc_id: document.id.clone(),
+            store: document.store.clone(),
+            document: document.title.clone(),
+            position: position.title.clone(),
+            role: position.role.clone(),
+            kind: position.kind,
+            file: document.file.clone(),
+            line_start: position.line_start,
+            line_end: position.line_end,
+            duties: position.duties.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum PairKind {
+    /// The same words, once punctuation, spacing, numbering and widths are normalised.
+    Same,
+    /// Similar enough to be one duty in other words.
+    Reworded,
+    OnlyA,
+    OnlyB,
+    /// One duty on one side covers two (or more) on the other.
+    Split,
+}
+
+impl PairKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairKind::Same => "same",
+            PairKind::Reworded => "reworded",
+            PairKind::OnlyA => "only_a",
+            PairKind::OnlyB => "only_b",
+            PairKind::Split => "split",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffOp {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// A run of text the inline diff keeps, deletes (only in A) or inserts (only in B).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DiffSpan {
+    pub op: DiffOp,
+    pub text: String,
+}
+
+/// One row of the alignment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Pair {
+    pub kind: PairKind,
+    /// A's duty text (a split's parts joined by a space), or None when only B has it.
+    pub a: Option<String>,
+    pub b: Option<String>,
+    /// 1.0 for `same`, the alignment score otherwise, 0.0 for duties on one side only.
+    pub similarity: f64,
+    /// The character-level inline diff from `a` to `b` (empty for one-sided pairs).
+    pub diff: Vec<DiffSpan>,
+    /// 0-based indexes of the duties in A's (and B's) position.
+    pub a_duties: Vec<usize>,
+    pub b_duties: Vec<usize>,
+    /// The separate texts of the duties involved (two or more on the split side of a split).
+    pub a_parts: Vec<String>,
+    pub b_parts: Vec<String>,
+    /// The source lines of the duties involved.
+    pub a_lines: Vec<usize>,
+    pub b_lines: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Summary {
+    pub same: usize,
+    pub reworded: usize,
+    pub only_a: usize,
+    pub only_b: usize,
+    pub split: usize,
+}
+
+/// Two positions aligned duty by duty.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Comparison {
+    pub role: String,
+    pub a: Side,
+    pub b: Side,
+    /// How much of the two definitions is shared: the duties in pairs, weighted by each pair's
+    /// similarity, over all duties of both sides (1.0 for identical lists).
+    pub similarity: f64,
+    pub summary: Summary,
+    pub pairs: Vec<Pair>,
+}
+
+/// Compares two positions (each with the document that defines it).
+pub fn compare_positions(
+    a: (&Document, &Position),
+    b: (&Document, &Position),
+    options: &CompareOptions,
+) -> Comparison {
+    let a_texts: Vec<&str> = a.1.duties.iter().map(|d| d.text.as_str()).collect();
+    let b_texts: Vec<&str> = b.1.duties.iter().map(|d| d.text.as_str()).collect();
+    let mut pairs = align_duties(&a_texts, &b_texts, options);
+    for pair in &mut pairs {
+        pair.a_lines = pair.a_duties.iter().map(|&i| a.1.duties[i].line).collect();
+        pair.b_lines = pair.b_duties.iter().map(|&i| b.1.duties[i].line).collect();
+    }
+    let summary = summarize(&pairs);
+    let similarity = overall_similarity(&pairs, a_texts.len() + b_texts.len());
+    let role = if a.1.role == b.1.role || b.1.role.is_empty() {
+        a.1.role.clone()
+    } else if a.1.role.is_empty() {
+        b.1.role.clone()
+    } else {
+        format!("{} / {}", a.1.role, b.1.role)
+    };
+    Comparison {
+        role,
+        a: Side::new(a.0, a.1),
+        b: Side::new(b.0, b.1),
+        similarity,
+        summary,
+        pairs,
+    }
+}
+
+/// Counts the pairs of each kind.
+pub fn summarize(pairs: &[Pair]) -> Summary {
+    let mut summary = Summary::default();
+    for pair in pairs {
+        match pair.kind {
+            PairKind::Same => summary.same += 1,
+            PairKind::Reworded => summary.reworded += 1,
+            PairKind::OnlyA => summary.only_a += 1,
+            PairKind::OnlyB => summary.only_b += 1,
+            PairKind::Split => summary.split += 1,
+        }
+    }
+    summary
+}
+
+fn overall_similarity(pairs: &[Pair], total_duties: usize) -> f64 {
+    if total_duties == 0 {
+        return 0.0;
+    }
+    let shared: f64 = pairs
+        .iter()
+        .map(|p| p.similarity * (p.a_duties.len() + p.b_duties.len()) as f64)
+        .sum();
+    round3(shared / total_duties as f64)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Aligns two lists of duty texts; pairs come in A's order, B-only duties next to their
+/// neighbours. Lines are left empty (see [`compare_positions`]).
+pub fn align_duties(a: &[&str], b: &[&str], options: &CompareOptions) -> Vec<Pair> {
+    let a_features: Vec<Features> = a.iter().map(|t| Features::new(t)).collect();
+    let b_features: Vec<Features> = b.iter().map(|t| Features::new(t)).collect();
+    let scores: Vec<Vec<f64>> = a_features
+        .iter()
+        .map(|fa| b_features.iter().map(|fb| fa.similarity(fb)).collect())
+        .collect();
+    let a_to_b = assign(&scores, a.len(), b.len(), options.threshold);
+    let mut b_to_a: Vec<Option<usize>> = vec![None; b.len()];
+    for (i, j) in a_to_b.iter().enumerate() {
+        if let Some(j) = j {
+            b_to_a[*j] = Some(i);
+        }
+    }
+
+    // Splits: A's parts covered by one B duty, then B's parts covered by one A duty.
+    let mut consumed_a = vec![false; a.len()];
+    let mut consumed_b = vec![false; b.len()];
+    let mut groups: Vec<(Vec<usize>, Vec<usize>, f64)> = Vec::new();
+    for (single, parts, score) in find_splits(
+        &b_features,
+        &a_features,
+        &b_to_a,
+        &a_to_b,
+        options.threshold,
+        &consumed_b,
+        &consumed_a,
+    ) {
+        consumed_b[single] = true;
+        for &p in &parts {
+            consumed_a[p] = true;
+        }
+        groups.push((parts, vec![single], score));
+    }
+    for (single, parts, score) in find_splits(
+        &a_features,
+        &b_features,
+        &a_to_b,
+        &b_to_a,
+        options.threshold,
+        &consumed_a,
+        &consumed_b,
+    ) {
+        consumed_a[single] = true;
+        for &p in &parts {
+            consumed_b[p] = true;
+        }
+        groups.push((vec![single], parts, score));
+    }
+
+    let mut keyed: Vec<((i64, i64, i64), Pair)> = Vec::new();
+    for (a_idx, b_idx, score) in groups {
+        let a_parts: Vec<String> = a_idx.iter().map(|&i| a[i].to_string()).collect();
+        let b_parts: Vec<String> = b_idx.iter().map(|&j| b[j].to_string()).collect();
+        let a_text = a_parts.join(" ");
+        let b_text = b_parts.join(" ");
+        let pair = Pair {
+            kind: PairKind::Split,
+            diff: inline_diff(&a_text, &b_text),
+            a: Some(a_text),
+            b: Some(b_text),
+            similarity: round3(score),
+            a_duties: a_idx.clone(),
+            b_duties: b_idx,
+            a_parts,
+            b_parts,
+            a_lines: Vec::new(),
+            b_lines: Vec::new(),
+        };
+        keyed.push(((a_idx[0] as i64, 0, 0), pair));
+    }
+    for (i, text) in a.iter().enumerate() {
+        if consumed_a[i] {
+            continue;
+        }
+        let pair = match a_to_b[i] {
+            Some(j) if !consumed_b[j] => {
+                let same = a_features[i].key == b_features[j].key;
+                Pair {
+                    kind: if same {
+                        PairKind::Same
+                    } else {
+                        PairKind::Reworded
+                    },
+                    a: Some(text.to_string()),
+                    b: Some(b[j].to_string()),
+                    similarity: if same { 1.0 } else { round3(scores[i][j]) },
+                    diff: inline_diff(text, b[j]),
+                    a_duties: vec![i],
+                    b_duties: vec![j],
+                    a_parts: vec![text.to_string()],
+                    b_parts: vec![b[j].to_string()],
+                    a_lines: Vec::new(),
+                    b_lines: Vec::new(),
+                }
+            }
+            _ => one_sided(PairKind::OnlyA, i, text),
+        };
+        keyed.push(((i as i64, 0, 0), pair));
+    }
+    // A B-only duty goes after the pair holding the nearest B duty before it.
+    let mut anchor_of_b: Vec<i64> = vec![-1; b.len()];
+    for (key, pair) in &keyed {
+        for &j in &pair.b_duties {
+            anchor_of_b[j] = key.0;
+        }
+    }
+    for (j, text) in b.iter().enumerate() {
+        let taken = consumed_b[j] || b_to_a[j].is_some_and(|i| !consumed_a[i]);
+        if taken {
+            continue;
+        }
+        let anchor = anchor_of_b[..j]
+            .iter()
+            .rev()
+            .find(|&&k| k >= 0)
+            .copied()
+            .unwrap_or(-1);
+        keyed.push(((anchor, 1, j as i64), one_sided(PairKind::OnlyB, j, text)));
+    }
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, pair)| pair).collect()
+}
+
+fn one_sided(kind: PairKind, index: usize, text: &str) -> Pair {
+    let only_a = kind == PairKind::OnlyA;
+    let side = |yes: bool| {
+        if yes {
+            (Some(text.to_string()), vec![index], vec![text.to_string()])
+        } else {
+            (None, Vec::new(), Vec::new())
+        }
+    };
+    let (a, a_duties, a_parts) = side(only_a);
+    let (b, b_duties, b_parts) = side(!only_a);
+    Pair {
+        kind,
+        a,
+        b,
+        similarity: 0.0,
+        diff: Vec::new(),
+        a_duties,
+        b_duties,
+        a_parts,
+        b_parts,
+        a_lines: Vec::new(),
+        b_lines: Vec::new(),
+    }
+}
+
+/// Optimal one-to-one assignment of rows to columns maximising the summed score, where a row
+/// may instead take an "unmatched" slot worth the threshold. Returns each row's column.
+fn assign(scores: &[Vec<f64>], rows: usize, columns: usize, threshold: f64) -> Vec<Option<usize>> {
+    if rows == 0 || columns == 0 {
+        return vec![None; rows];
+    }
+    let to_weight = |s: f64| (s * SCALE).round() as i64;
+    let unmatched = to_weight(threshold);
+    // Columns: the real ones, then one unmatched slot per row, so rows ≤ columns always holds.
+    let weights = Matrix::from_fn(rows, columns + rows, |(i, j)| {
+        if j < columns {
+            let s = scores[i][j];
+            if s >= threshold {
+                to_weight(s)
+            } else {
+                0
+            }
+        } else {
+            unmatched
+        }
+    });
+    let (_, assignment) = kuhn_munkres(&weights);
+    assignment
+        .into_iter()
+        .enumerate()
+        .map(|(i, j)| (j < columns && scores[i][j] >= threshold).then_some(j))
+        .collect()
+}
+
+/// Finds duties on the `single` side that cover two or more duties on the `parts` side: each
+/// unmatched part largely contained in a single-side duty joins that duty's group, together with
+/// the duty's own partner; a group stands when the parts joined match the duty better than the
+/// partner alone did.
+fn find_splits(
+    single: &[Features],
+    parts: &[Features],
+    single_to_part: &[Option<usize>],
+    part_to_single: &[Option<usize>],
+    threshold: f64,
+    single_consumed: &[bool],
+    parts_consumed: &[bool],
+) -> Vec<(usize, Vec<usize>, f64)> {
+    let mut candidates: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (p, feature) in parts.iter().enumerate() {
+        if part_to_single[p].is_some() || parts_consumed[p] || feature.bigrams.is_empty() {
+            continue;
+        }
+        let best = single
+            .iter()
+            .enumerate()
+            .filter(|(s, _)| !single_consumed[*s])
+            .map(|(s, f)| (s, feature.contained_in(f)))
+            .filter(|(_, c)| *c >= SPLIT_CONTAINMENT)
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        if let Some((s, _)) = best {
+            candidates.entry(s).or_default().push(p);
+        }
+    }
+    let mut groups = Vec::new();
+    let mut keys: Vec<usize> = candidates.keys().copied().collect();
+    keys.sort_unstable();
+    for s in keys {
+        let mut group: Vec<usize> = Vec::new();
+        let mut best = 0.0;
+        if let Some(partner) = single_to_part[s] {
+            if parts_consumed[partner] {
+                continue;
+            }
+            group.push(partner);
+            best = parts[partner].similarity(&single[s]);
+        }
+        let mut extra = candidates[&s].clone();
+        extra.sort_by(|x, y| {
+            parts[*y]
+                .contained_in(&single[s])
+                .total_cmp(&parts[*x].contained_in(&single[s]))
+        });
+        for p in extra {
+            let mut trial = group.clone();
+            trial.push(p);
+            trial.sort_unstable();
+            let joined: String = trial.iter().map(|&i| parts[i].text.as_str()).collect();
+            let score = Features::new(&joined).similarity(&single[s]);
+            if score >= threshold && score > best + 0.02 {
+                group = trial;
+                best = score;
+            }
+        }
+        if group.len() >= 2 {
+            groups.push((s, group, best));
+        }
+    }
+    groups
+}
+
+/// What the similarity of two duties is computed from.
+#[derive(Debug, Clone)]
+struct Features {
+    text: String,
+    /// The `same` key: matching form with punctuation, spacing and numbering removed.
+    key: String,
+    bigrams: HashSet<(char, char)>,
+    words: HashSet<String>,
+}
+
+impl Features {
+    fn new(text: &str) -> Features {
+        let key = same_key(text);
+        let chars: Vec<char> = key.chars().collect();
+        let bigrams: HashSet<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        let words = words_of(&key);
+        Features {
+            text: text.to_string(),
+            key,
+            bigrams,
+            words,
+        }
+    }
+
+    /// 0.6 × bigram Dice + 0.4 × word Dice: bigrams see phrases, words keep short duties and
+    /// reordered phrases comparable.
+    fn similarity(&self, other: &Features) -> f64 {
+        if self.key.is_empty() || other.key.is_empty() {
+            return 0.0;
+        }
+        if self.key == other.key {
+            return 1.0;
+        }
+        0.6 * dice(&self.bigrams, &other.bigrams) + 0.4 * dice(&self.words, &other.words)
+    }
+
+    /// Share of this duty's bigrams found in `other`.
+    fn contained_in(&self, other: &Features) -> f64 {
+        if self.bigrams.is_empty() {
+            return 0.0;
+        }
+        let shared = self.bigrams.intersection(&other.bigrams).count();
+        shared as f64 / self.bigrams.len() as f64
+    }
+}
+
+fn dice<T: Eq + std::hash::Hash>(x: &HashSet<T>, y: &HashSet<T>) -> f64 {
+    if x.is_empty() && y.is_empty() {
+        return 0.0;
+    }
+    let shared = x.intersection(y).count();
+    2.0 * shared as f64 / (x.len() + y.len()) as f64
+}
+
+/// Words for the word-overlap half of the score. Until segmentation is shared cheaply, each
+/// character is a word: Han characters carry meaning on their own, and bigrams already see
+/// two-character words.
+fn words_of(key: &str) -> HashSet<String> {
+    let mut words = HashSet::new();
+    let mut latin = String::new();
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            latin.push(c);
+            continue;
+        }
+        if !latin.is_empty() {
+            words.insert(std::mem::take(&mut latin));
+        }
+        words.insert(c.to_string());
+    }
+    if !latin.is_empty() {
+        words.insert(latin);
+    }
+    words
+}
+
+/// The form under which two duties count as the same: matching form (half-width, lower case,
+/// Simplified), leading numbering removed, only letters and digits kept.
+pub fn same_key(text: &str) -> String {
+    let folded = normalize::for_matching(text);
+    let stripped = strip_numbering(folded.trim());
+    stripped.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Removes a leading item number the parser may have left (`3、`, `(2)`, `十一.`, `o `).
+fn strip_numbering(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    let open = rest.starts_with('(');
+    if open {
+        rest = &rest[1..];
+    }
+    let digits_end = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    if digits_end == 0 {
+        return text;
+    }
+    let after = &rest[digits_end..];
+    let separators: &[char] = &['、', '.', ')', ':', ' ', ','];
+    if let Some(c) = after.chars().next() {
+        if separators.contains(&c) || (open && c == ')') {
+            return after[c.len_utf8()..].trim_start_matches(separators);
+        }
+    }
+    text
+}
+
+/// The text as shown in diffs: widths folded and the spaces that line wrapping left between
+/// Chinese characters removed, so only real edits show.
+pub fn display_text(text: &str) -> String {
+    let folded = normalize::fold_width(text.trim());
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = if start > 0 { chars[start - 1] } else { ' ' };
+            let after = chars.get(i).copied().unwrap_or(' ');
+            if before.is_ascii() && after.is_ascii() {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Character-level inline diff (each Han character a word) from `a` to `b`, with one-character
+/// coincidences between edits folded into the edits so a rewrite reads as one change.
+pub fn inline_diff(a: &str, b: &str) -> Vec<DiffSpan> {
+    let a = display_text(a);
+    let b = display_text(b);
+    let diff = TextDiff::configure().diff_unicode_words(a.as_str(), b.as_str());
+    let mut raw: Vec<DiffSpan> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => DiffOp::Equal,
+            ChangeTag::Delete => DiffOp::Delete,
+            ChangeTag::Insert => DiffOp::Insert,
+        };
+        push_span(&mut raw, op, change.value());
+    }
+    cleanup(raw)
+}
+
+fn push_span(spans: &mut Vec<DiffSpan>, op: DiffOp, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match spans.last_mut() {
+        Some(last) if last.op == op => last.text.push_str(text),
+        _ => spans.push(DiffSpan {
+            op,
+            text: text.to_string(),
+        }),
+    }
+}
+
+/// Folds an equal run of one character lying between two edits into both edits, and orders
+/// each edit as deletion then insertion.
+fn cleanup(spans: Vec<DiffSpan>) -> Vec<DiffSpan> {
+    let mut out: Vec<DiffSpan> = Vec::new();
+    let mut deleted = String::new();
+    let mut inserted = String::new();
+    let flush = |out: &mut Vec<DiffSpan>, deleted: &mut String, inserted: &mut String| {
+        push_span(out, DiffOp::Delete, &std::mem::take(deleted));
+        push_span(out, DiffOp::Insert, &std::mem::take(inserted));
+    };
+    for (k, span) in spans.iter().enumerate() {
+        match span.op {
+            DiffOp::Delete => deleted.push_str(&span.text),
+            DiffOp::Insert => inserted.push_str(&span.text),
+            DiffOp::Equal => {
+                let pending = !deleted.is_empty() || !inserted.is_empty();
+                let next_is_edit = spans.get(k + 1).is_some_and(|s| s.op != DiffOp::Equal);
+                if pending && next_is_edit && span.text.chars().count() <= 1 {
+                    deleted.push_str(&span.text);
+                    inserted.push_str(&span.text);
+                } else {
+                    flush(&mut out, &mut deleted, &mut inserted);
+                    push_span(&mut out, DiffOp::Equal, &span.text);
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut deleted, &mut inserted);
+    out
+}
+
+/// A role across every store that defines it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Coverage {
+    pub role: String,
+    /// The columns: one position per store (document).
+    pub stores: Vec<Side>,
+    /// Common core first (duties most stores have), then duties fewer stores have.
+    pub rows: Vec<CoverageRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoverageRow {
+    /// The row's duty: the wording most stores use.
+    pub duty: String,
+    /// How many stores have the duty (same or reworded).
+    pub present: usize,
+    /// One cell per store, in the order of `stores`.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CellKind {
+    Same,
+    Reworded,
+    Absent,
+}
+
+impl CellKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellKind::Same => "same",
+            CellKind::Reworded => "reworded",
+            CellKind::Absent => "absent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cell {
+    pub kind: CellKind,
+    /// The store's own wording (None when absent).
+    pub text: Option<String>,
+    /// Similarity to the row's duty (None when absent).
+    pub similarity: Option<f64>,
+    /// Source line of the store's duty.
+    pub line: Option<usize>,
+    /// Inline diff from the row's duty to this store's wording (reworded cells only).
+    pub diff: Vec<DiffSpan>,
+}
+
+/// Builds the coverage matrix of one role over the given positions (one per store; see
+/// [`one_per_document`]).
+pub fn coverage(
+    role: &str,
+    positions: &[(&Document, &Position)],
+    options: &CompareOptions,
+) -> Coverage {
+    struct Member {
+        column: usize,
+        duty: usize,
+        features: Features,
+    }
+    let mut rows: Vec<Vec<Member>> = Vec::new();
+    for (column, (_, position)) in positions.iter().enumerate() {
+        let features: Vec<Features> = position
+            .duties
+            .iter()
+            .map(|d| Features::new(&d.text))
+            .collect();
+        let scores: Vec<Vec<f64>> = features
+            .iter()
+            .map(|f| {
+                rows.iter()
+                    .map(|members| {
+                        members
+                            .iter()
+                            .map(|m| f.similarity(&m.features))
+                            .fold(0.0, f64::max)
+                    })
+                    .collect()
+            })
+            .collect();
+        let assignment = assign(&scores, features.len(), rows.len(), options.threshold);
+        for (duty, (f, row)) in features.into_iter().zip(assignment).enumerate() {
+            let member = Member {
+                column,
+                duty,
+                features: f,
+            };
+            match row {
+                Some(r) => rows[r].push(member),
+                None => rows.push(vec![member]),
+            }
+        }
+    }
+
+    let mut built: Vec<((usize, usize, usize), CoverageRow)> = Vec::new();
+    for members in rows {
+        // The wording most stores use, ties to the earliest.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for m in &members {
+            match counts.iter_mut().find(|(k, _)| *k == m.features.key) {
+                Some(entry) => entry.1 += 1,
+                None => counts.push((&m.features.key, 1)),
+            }
+        }
+        let top = counts.iter().map(|c| c.1).max().unwrap_or(0);
+        let key = counts
+            .iter()
+            .find(|c| c.1 == top)
+            .map(|c| c.0)
+            .unwrap_or("");
+        let representative = members
+            .iter()
+            .find(|m| m.features.key == key)
+            .unwrap_or(&members[0]);
+        let mut cells: Vec<Cell> = (0..positions.len())
+            .map(|_| Cell {
+                kind: CellKind::Absent,
+                text: None,
+                similarity: None,
+                line: None,
+                diff: Vec::new(),
+            })
+            .collect();
+        for m in &members {
+            let position = positions[m.column].1;
+            let same = m.features.key == representative.features.key;
+            cells[m.column] = Cell {
+                kind: if same {
+                    CellKind::Same
+                } else {
+                    CellKind::Reworded
+                },
+                text: Some(position.duties[m.duty].text.clone()),
+                similarity: Some(round3(m.features.similarity(&representative.features))),
+                line: Some(position.duties[m.duty].line),
+                diff: if same {
+                    Vec::new()
+                } else {
+                    inline_diff(&representative.features.text, &m.features.text)
+                },
+            };
+        }
+        let present = members.len();
+        let first = &members[0];
+        built.push((
+            (positions.len() - present, first.column, first.duty),
+            CoverageRow {
+                duty: representative.features.text.clone(),
+                present,
+                cells,
+            },
+        ));
+    }
+    built.sort_by_key(|(key, _)| *key);
+    Coverage {
+        role: role.to_string(),
+        stores: positions.iter().map(|(d, p)| Side::new(d, p)).collect(),
+        rows: built.into_iter().map(|(_, row)| row).collect(),
+    }
+}
+
+/// Keeps one position per document: a `duties` list over any other kind, then the one with the
+/// most duties, then the first. Documents keep their order.
+pub fn one_per_document<'a>(
+    positions: &[(&'a Document, &'a Position)],
+) -> Vec<(&'a Document, &'a Position)> {
+    let mut chosen: Vec<(&'a Document, &'a Position)> = Vec::new();
+    for &(document, position) in positions {
+        match chosen.iter_mut().find(|(d, _)| d.id == document.id) {
+            Some(slot) => {
+                if preference(position) > preference(slot.1) {
+                    slot.1 = position;
+                }
+            }
+            None => chosen.push((document, position)),
+        }
+    }
+    chosen
+}
+
+fn preference(position: &Position) -> (bool, usize) {
+    (position.kind == PositionKind::Duties, position.duties.len())
+}
+
+/// The names closest to `query` (character overlap), best first, for "did you mean" messages.
+pub fn closest_names<'a>(
+    query: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
+    let q = Features::new(query);
+    let mut scored: Vec<(f64, String)> = Vec::new();
+    for name in names {
+        if scored.iter().any(|(_, n)| n == name) {
+            continue;
+        }
+        let f = Features::new(name);
+        let score = 0.5 * q.similarity(&f) + 0.5 * dice(&q.words, &f.words);
+        if score > 0.0 {
+            scored.push((score, name.to_string()));
+        }
+    }
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0));
+    scored.into_iter().take(limit).map(|(_, n)| n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Duty;
+
+    fn position(title: &str, start: usize, duties: &[&str]) -> Position {
+        Position {
+            title: title.to_string(),
+            role: title.to_string(),
+            department: None,
+            reports_to: Vec::new(),
+            subordinates: Vec::new(),
+            kind: PositionKind::Duties,
+            duties: duties
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Duty {
+                    n: Some((i + 1).to_string()),
+                    text: t.to_string(),
+                    line: start + i,
+                })
+                .collect(),
+            line_start: start,
+            line_end: start + duties.len(),
+        }
+    }
+
+    fn document(id: &str, title: &str, positions: Vec<Position>) -> Document {
+        Document {
+            id: id.to_string(),
+            title: title.to_string(),
+            store: title.to_string(),
+            file: "corpus/4s店岗位职责合集.txt".to_string(),
+            line_start: 1,
+            line_end: 100,
+            positions,
+        }
+    }
+
+    // 销售经理 in 汽车4S店各岗位职责描述 (line 480) and in its 修订 copy (line 496).
+    const SALES_MANAGER_480: &[&str] = &[
+        "根据公司下达的销售目标制定相应的工作计划、并组织实施、监督 完成。",
+        "负责研读并领会厂家下发的商务政策,并对厂家要求的各项工作负 责组织监督实施完成。",
+        "负责月初制定每月销售任务及工作目标、计划报总经理处。",
+        "负责制定和落实针对销售顾问的培训计划,并对其进行考核。",
+        "负责对销售顾问每日的工作进行监督、抽查,督促销售顾问严格按 销售流程、业务流程执行。",
+        "负责对销售及市场信息的整理和分析。",
+        "负责对市场的情况进行判断和预测,掌握市场的动态情况。",
+        "负责对销售部所有人员的组织、管理和考核工作。",
+        "负责督促信息部定期向厂家上报报表。掌握车辆动态的销售状况。",
+        "完成领导交办的其他任务。",
+    ];
+    const SALES_MANAGER_496: &[&str] = &[
+        "根据公司下达的销售目标制定相应的工作计划、并组织实施、 监督完成。",
+        "负责研读并领会厂家下发的商务政策,并对厂家要求的各项工 作负责组织监督实施完成。",
+        "负责月初制定每月销售任务及工作目标、计划报总经理、董事 长处。",
+        "负责制定和落实针对销售顾问的培训计划,并对其进行考核。",
+        "负责对销售顾问每日的工作进行监督、抽查,督促销售顾问严 格按销售流程、业务流程执行。",
+        "负责对销售及市场信息的整理和分析。",
+        "负责对市场的情况进行判断和预测,掌握市场的动态情况。",
+        "负责对销售部所有人员的组织、管理和考核工作。",
+        "负责督促信息部定期向厂家上报报表。掌握车辆动态的销售状 况。",
+        "完成领导交办的其他任务。",
+    ];
+    // 销售经理 of 4S店销售部销售经理岗位职责.docx (line 534): a genuinely different definition.
+    const SALES_MANAGER_DOCX: &[&str] = &[
+        "制定年度销售计划,报批落实全年任务的合理分解;",
+        "检查、监督和授权所有的交易和订单,以确保完成毛利目标;",
+        "根据市场销售的不同情况,及时、合理、准确的调整销售及奖励 政策,保证公司的经营业绩;",
+        "为销售部和每一位销售顾问制定短期的销售和毛利目标;",
+        "监督、落实销售流程和销售管理的标准化;",
+        "每月制定销售分析报告",
+        "制定销售顾问人员名额需求计划",
+        "监督和衡量部门人员的工作效率,并定期进行绩效评估",
+        "建立和维护员工培训,发展和激励的制度",
+    ];
+
+    fn texts(pairs: &[Pair], kind: PairKind) -> Vec<(Vec<usize>, Vec<usize>)> {
+        pairs
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| (p.a_duties.clone(), p.b_duties.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn revised_copy_differs_in_one_duty() {
+        let a = document(
+            "d1",
+            "汽车4S店各岗位职责描述",
+            vec![position("销售经理", 480, SALES_MANAGER_480)],
+        );
+        let b = document(
+            "d2",
+            "汽车4S店各岗位职责(修订)",
+            vec![position("销售经理", 496, SALES_MANAGER_496)],
+        );
+        let c = compare_positions(
+            (&a, &a.positions[0]),
+            (&b, &b.positions[0]),
+            &CompareOptions::default(),
+        );
+        assert_eq!(c.summary.same, 9, "{:#?}", c.pairs);
+        assert_eq!(c.summary.reworded, 1);
+        assert_eq!(c.summary.only_a + c.summary.only_b + c.summary.split, 0);
+        let reworded = c
+            .pairs
+            .iter()
+            .find(|p| p.kind == PairKind::Reworded)
+            .unwrap();
+        assert_eq!(reworded.a_duties, vec![2]);
+        assert_eq!(reworded.b_duties, vec![2]);
+        let inserted: String = reworded
+            .diff
+            .iter()
+            .filter(|s| s.op == DiffOp::Insert)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(inserted, "、董事长");
+        assert!(reworded.diff.iter().all(|s| s.op != DiffOp::Delete));
+        assert!(
+            c.similarity > 0.95 && c.similarity < 1.0,
+            "{}",
+            c.similarity
+        );
+        // Lines come from the duties.
+        assert_eq!(reworded.a_lines, vec![482]);
+    }
+
+    #[test]
+    fn alignment_ignores_order() {
+        let mut shuffled: Vec<&str> = SALES_MANAGER_496.to_vec();
+        shuffled.reverse();
+        let pairs = align_duties(SALES_MANAGER_480, &shuffled, &CompareOptions::default());
+        let same = texts(&pairs, PairKind::Same);
+        assert_eq!(same.len(), 9);
+        assert!(same.contains(&(vec![0], vec![9])));
+        assert!(same.contains(&(vec![9], vec![0])));
+    }
+
+    #[test]
+    fn different_definitions_share_little() {
+        let pairs = align_duties(
+            SALES_MANAGER_480,
+            SALES_MANAGER_DOCX,
+            &CompareOptions::default(),
+        );
+        let summary = summarize(&pairs);
+        assert_eq!(summary.same, 0);
+        assert!(summary.only_a >= 7, "{pairs:#?}");
+        assert!(summary.only_b >= 6, "{pairs:#?}");
+    }
+
+    #[test]
+    fn one_duty_split_in_two_is_found() {
+        // 销售主管 of 篇一 wraps one duty over items 3 and 4; 展厅经理 (line 480) has it whole.
+        let a = [
+            "协助销售经理制定每月的销售计划,并组织实施、督促完成",
+            "负责展厅的日常管理、包括销售人员的日常行为规范、接待礼仪、展厅的卫生安排、",
+            "厅人力和物力资源的合理安排。",
+            "负责协助解决客户投诉。",
+        ];
+        let b = [
+            "协助销售经理制定每月的销售计划,并组织实施、督促完成。",
+            "负责展厅的日常管理、包括销售人员的日常行为规范、接待礼仪、 展厅的卫生安排、展厅人力和物力资源的合理安排。",
+            "负责协助解决客户投诉。",
+            "完成领导交办的其他任务。",
+        ];
+        let pairs = align_duties(&a, &b, &CompareOptions::default());
+        assert_eq!(
+            texts(&pairs, PairKind::Split),
+            vec![(vec![1, 2], vec![1])],
+            "{pairs:#?}"
+        );
+        assert_eq!(texts(&pairs, PairKind::Same).len(), 2);
+        assert_eq!(texts(&pairs, PairKind::OnlyB), vec![(vec![], vec![3])]);
+        // Pairs follow A's order.
+        let kinds: Vec<PairKind> = pairs.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                PairKind::Same,
+                PairKind::Split,
+                PairKind::Same,
+                PairKind::OnlyB
+            ]
+        );
+    }
+
+    #[test]
+    fn small_edits_are_reworded_with_a_readable_diff() {
+        // 总经理 in 4S店人员岗位职责 (line 528) and its copy (line 542).
+        let a = "负责组织制定年度预算及年度工作计划,并有效的分解成月工作计 划,经过检查、调控、监督和考核等过程管理,保障各项计划及指标的完成。";
+        let b = "负责组织制定年度预算及年度工作计划,并有效的分解成月工作计划, 通过检查、调控、监督和考核等过程管理,保障各项计划及指标的完成。";
+        let pairs = align_duties(&[a], &[b], &CompareOptions::default());
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].kind, PairKind::Reworded);
+        let changed: Vec<(DiffOp, &str)> = pairs[0]
+            .diff
+            .iter()
+            .filter(|s| s.op != DiffOp::Equal)
+            .map(|s| (s.op, s.text.as_str()))
+            .collect();
+        assert_eq!(
+            changed,
+            vec![(DiffOp::Delete, "经"), (DiffOp::Insert, "通")]
+        );
+    }
+
+    #[test]
+    fn same_ignores_punctuation_numbering_and_width() {
+        assert_eq!(
+            same_key("3、负责客户投诉管理。"),
+            same_key("负责客户投诉管理;")
+        );
+        assert_eq!(same_key("坚持６Ｓ管理"), same_key("坚持6s管理"));
+        assert_eq!(same_key("(2)负责 展厅"), "负责展厅");
+        assert_ne!(same_key("报总经理处"), same_key("报总经理、董事长处"));
+    }
+
+    #[test]
+    fn coverage_puts_the_common_core_first() {
+        let d1 = document(
+            "d1",
+            "描述",
+            vec![position("销售经理", 480, SALES_MANAGER_480)],
+        );
+        let d2 = document(
+            "d2",
+            "修订",
+            vec![position("销售经理", 496, SALES_MANAGER_496)],
+        );
+        let d3 = document(
+            "d3",
+            "docx",
+            vec![position("销售经理", 534, SALES_MANAGER_DOCX)],
+        );
+        let positions = [
+            (&d1, &d1.positions[0]),
+            (&d2, &d2.positions[0]),
+            (&d3, &d3.positions[0]),
+        ];
+        let matrix = coverage("销售经理", &positions, &CompareOptions::default());
+        assert_eq!(matrix.stores.len(), 3);
+        let first = &matrix.rows[0];
+        assert!(first.present >= 2);
+        // The ten duties of 480/496 are rows present in (at least) both; 报总经理处 is reworded.
+        let manager_row = matrix
+            .rows
+            .iter()
+            .find(|r| r.duty.contains("报总经理"))
+            .unwrap();
+        let kinds: Vec<CellKind> = manager_row.cells.iter().map(|c| c.kind).collect();
+        assert!(kinds[0] != CellKind::Absent && kinds[1] != CellKind::Absent);
+        assert!(kinds.contains(&CellKind::Reworded));
+        // Presence never increases down the rows.
+        for w in matrix.rows.windows(2) {
+            assert!(w[0].present >= w[1].present);
+        }
+        let docx_only = matrix.rows.iter().filter(|r| r.present == 1).count();
+        assert!(docx_only >= 6);
+    }
+
+    #[test]
+    fn json_shape_matches_the_issue() {
+        let a = document(
+            "d1",
+            "描述",
+            vec![position("销售经理", 480, SALES_MANAGER_480)],
+        );
+        let b = document(
+            "d2",
+            "修订",
+            vec![position("销售经理", 496, SALES_MANAGER_496)],
+        );
+        let c = compare_positions(
+            (&a, &a.positions[0]),
+            (&b, &b.positions[0]),
+            &CompareOptions::default(),
+        );
+        let v = serde_json::to_value(&c).unwrap();
+        for key in ["role", "a", "b", "similarity", "summary", "pairs"] {
+            assert!(v.get(key).is_some(), "{key}");
+        }
+        assert_eq!(v["a"]["doc_id"], "d1");
+        assert_eq!(v["summary"]["only_a"], 0);
+        let pair = &v["pairs"][2];
+        assert_eq!(pair["kind"], "reworded");
+        assert!(pair["diff"][0]["op"].is_string());
+        let only = one_sided(PairKind::OnlyB, 0, "x");
+        assert!(serde_json::to_value(&only).unwrap()["a"].is_null());
+    }
+
+    #[test]
+    fn closest_names_rank_by_overlap() {
+        let names = ["销售经理", "展厅经理", "市场部经理", "销售顾问"];
+        assert_eq!(closest_names("销售部经理", names, 2)[0], "销售经理");
+    }
+}
