@@ -1,3 +1,5 @@
 //! render: turns result structs into terminal text, JSON or HTML; nothing below the CLI prints.
 
+pub mod compare;
+pub mod html;
 pub mod term;
