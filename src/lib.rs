@@ -15,6 +15,9 @@ pub mod parse;
 pub mod render;
 pub mod roles;
 pub mod select;
+pub mod segment;
+pub mod index;
+pub mod search;
 
 pub use error::{Error, Result};
 pub use model::*;

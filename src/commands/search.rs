@@ -1,15 +1,83 @@
-//! `zhize search` and `zhize index` (owned by the search work).
+//! `zhize search` and `zhize index`.
 
-use super::InputArgs;
-use clap::Args;
+use super::{found, InputArgs};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use zhize::index::{IndexOptions, IndexReport, Progress};
+use zhize::render::search as render;
+use zhize::search::{GroupBy, SearchOptions};
+use zhize::segment::VocabularyFiles;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum By {
+    /// One answer per store + role, with its matching duties.
+    Position,
+    /// One answer per duty.
+    Duty,
+}
+
+/// The user's vocabulary files, loaded after the shipped ones.
+#[derive(Args, Debug, Clone)]
+pub struct VocabularyArgs {
+    /// Extra words to keep whole when segmenting, one per line (`word [frequency]`).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Extra question/filler words to leave out of queries, one or more per line.
+    #[arg(long, value_name = "FILE")]
+    pub stopwords: Option<PathBuf>,
+    /// Extra synonym groups: `a b c` per line, or `a => b c` for one-way expansion.
+    #[arg(long, value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
+    /// Extra English glossary entries: `english phrase | variant = 中文 中文`.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+}
+
+impl VocabularyArgs {
+    fn files(&self) -> VocabularyFiles {
+        VocabularyFiles {
+            lexicon: self.lexicon.clone(),
+            stopwords: self.stopwords.clone(),
+            synonyms: self.synonyms.clone(),
+            glossary: self.glossary.clone(),
+        }
+    }
+}
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {
-    /// What to look for: words, a question (谁负责保险续保), or English.
+    /// What to look for: words, a question (谁负责保险续保), or English. Plain text: quotes,
+    /// colons and operators are just characters (see --raw).
     pub query: String,
     #[command(flatten)]
     pub input: InputArgs,
+    /// How many positions (or duties) to show.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Group hits by position (store + role) or list duties.
+    #[arg(long, value_enum, default_value_t = By::Position)]
+    pub by: By,
+    /// Only this store: a document id (d3) or a unique part of a store or document name.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// Only this role (any title variant, e.g. 销售顾问).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Parse QUERY with tantivy's query syntax (field:term, "phrases", AND/OR, +/-).
+    #[arg(long)]
+    pub raw: bool,
+    /// The index folder (built or refreshed when missing or stale).
+    #[arg(long, value_name = "DIR", default_value = zhize::index::DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Matching duties shown under each position in the terminal.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub duties: usize,
+    #[command(flatten)]
+    pub vocabulary: VocabularyArgs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -19,15 +87,129 @@ pub struct SearchArgs {
 pub struct IndexArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// The index folder.
+    #[arg(long, value_name = "DIR", default_value = zhize::index::DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Rebuild even when the index is up to date.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub vocabulary: VocabularyArgs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn search(_args: SearchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("search is not built yet")
+fn index_options(
+    input: &InputArgs,
+    dir: &std::path::Path,
+    vocabulary: &VocabularyArgs,
+) -> IndexOptions {
+    IndexOptions {
+        dir: dir.to_path_buf(),
+        inputs: input.paths(),
+        load: zhize::LoadOptions {
+            manifest: input.manifest.clone(),
+            aliases: input.aliases.clone(),
+        },
+        vocabulary: vocabulary.files(),
+    }
 }
 
-pub fn index(_args: IndexArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("index is not built yet")
+/// A progress bar on standard error, drawn only on a terminal and for large inputs.
+struct Bar {
+    bar: OnceLock<ProgressBar>,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        Bar {
+            bar: OnceLock::new(),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn begin(&self, duties: u64) {
+        if duties < 20_000 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = ProgressBar::with_draw_target(Some(duties), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("indexing {bar:40} {pos}/{len} duties {per_sec} eta {eta}")
+        {
+            bar.set_style(style);
+        }
+        let _ = self.bar.set(bar);
+    }
+
+    fn advance(&self, duties: u64) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(duties);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn tell(report: &IndexReport) {
+    for note in &report.notes {
+        eprintln!("zhize: {note}");
+    }
+    if report.built {
+        eprintln!(
+            "zhize: index {} built ({}): {} duties in {} ms",
+            report.index, report.reason, report.duties, report.elapsed_ms
+        );
+    }
+}
+
+pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let options = index_options(&args.input, &args.index, &args.vocabulary);
+    let bar = Bar::new();
+    let (index, report) = zhize::index::ensure(&options, &bar)?;
+    tell(&report);
+    let search_options = SearchOptions {
+        limit: args.limit,
+        by: match args.by {
+            By::Position => GroupBy::Position,
+            By::Duty => GroupBy::Duty,
+        },
+        store: args.store.clone(),
+        role: args.role.clone(),
+        raw: args.raw,
+    };
+    let results = zhize::search::search(&index, &args.query, &search_options)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&render::results_json(&results))?
+        );
+    } else {
+        let color = zhize::render::term::color_enabled();
+        print!("{}", render::results_text(&results, color, args.duties));
+        if results.is_empty() {
+            eprintln!("zhize: nothing matches {:?}", args.query);
+        }
+    }
+    Ok(found(!results.is_empty()))
+}
+
+pub fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let options = index_options(&args.input, &args.index, &args.vocabulary);
+    let bar = Bar::new();
+    let report = zhize::index::build(&options, args.force, &bar)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&render::report_json(&report))?
+        );
+    } else {
+        print!("{}", render::report_text(&report));
+    }
+    Ok(ExitCode::SUCCESS)
 }

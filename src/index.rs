@@ -1,0 +1,836 @@
+//! index: one tantivy document per duty, holding everything needed to show it; kept fresh by a
+//! fingerprint of its inputs, rebuilt into a new generation folder and swapped in atomically
+//! under a lock, so readers never see a half-built index and a crash leaves the old one usable.
+//!
+//! Layout of an index folder: `CURRENT` (the name of the live generation, replaced by rename),
+//! `gen-*/` (a tantivy index plus `zhize.json`, `dictionary.txt` and `skeleton.json`), `tmp-*/`
+//! (a build in progress or abandoned by a crash), `lock` (held while building).
+
+use crate::error::{Error, Result};
+use crate::model::{Corpus, DutyRecord, PositionKind};
+use crate::segment::{Segmenter, Vocabulary, VocabularyFiles, ZhTokenizer};
+use crate::LoadOptions;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tantivy::schema::{
+    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+/// Bumped whenever the schema or the files of a generation change meaning.
+pub const FORMAT: u32 = 1;
+/// The folder written when none is given.
+pub const DEFAULT_INDEX: &str = "index";
+const TOKENIZER: &str = "zhize";
+const META: &str = "zhize.json";
+const DICTIONARY: &str = "dictionary.txt";
+const SKELETON: &str = "skeleton.json";
+const CURRENT: &str = "CURRENT";
+
+/// What to index and where.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub dir: PathBuf,
+    pub inputs: Vec<PathBuf>,
+    pub load: LoadOptions,
+    pub vocabulary: VocabularyFiles,
+}
+
+/// Written beside the tantivy files of a generation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndexMeta {
+    pub format: u32,
+    pub fingerprint: String,
+    pub version: String,
+    pub built_unix_ms: u128,
+    pub documents: usize,
+    pub positions: usize,
+    pub duties: usize,
+}
+
+/// What `ensure`/`build` did, for the user.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndexReport {
+    pub index: String,
+    pub generation: String,
+    /// True when this call built a new generation; false when the index was already up to date.
+    pub built: bool,
+    /// Why it was (or was not) built: `up to date`, `missing`, `inputs changed`, `unreadable: …`.
+    pub reason: String,
+    pub documents: usize,
+    pub positions: usize,
+    pub duties: usize,
+    pub fingerprint: String,
+    pub elapsed_ms: u128,
+    /// Things the user should know (waiting for another build, answering from an old index).
+    pub notes: Vec<String>,
+}
+
+/// Progress of a build; the CLI draws a bar, the library never prints.
+pub trait Progress: Sync {
+    fn begin(&self, _duties: u64) {}
+    fn advance(&self, _duties: u64) {}
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The fields of a duty document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub text: tantivy::schema::Field,
+    pub title: tantivy::schema::Field,
+    pub doc_id: tantivy::schema::Field,
+    pub store: tantivy::schema::Field,
+    pub document: tantivy::schema::Field,
+    pub position: tantivy::schema::Field,
+    pub role: tantivy::schema::Field,
+    pub kind: tantivy::schema::Field,
+    pub position_index: tantivy::schema::Field,
+    pub n: tantivy::schema::Field,
+    pub file: tantivy::schema::Field,
+    pub line: tantivy::schema::Field,
+    /// Ordinal of the position in the corpus (for grouping and filters).
+    pub pos: tantivy::schema::Field,
+    /// Ordinal of the duty in the corpus (ties break in corpus order).
+    pub duty: tantivy::schema::Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let tokenized = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        text: builder.add_text_field("text", tokenized.clone()),
+        title: builder.add_text_field("title", tokenized),
+        doc_id: builder.add_text_field("doc_id", STRING | STORED),
+        store: builder.add_text_field("store", STORED),
+        document: builder.add_text_field("document", STORED),
+        position: builder.add_text_field("position", STORED),
+        role: builder.add_text_field("role", STRING | STORED),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        position_index: builder.add_u64_field("position_index", STORED),
+        n: builder.add_text_field("n", STORED),
+        file: builder.add_text_field("file", STORED),
+        line: builder.add_u64_field("line", STORED),
+        pos: builder.add_u64_field("pos", INDEXED | FAST | STORED),
+        duty: builder.add_u64_field("duty", FAST | STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// An open index, ready to search.
+pub struct DutyIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    /// The query-time segmenter (small dictionary saved with the index).
+    pub segmenter: Segmenter,
+    pub vocabulary: Vocabulary,
+    pub meta: IndexMeta,
+    /// The generation folder, or None for an index held in memory.
+    pub dir: Option<PathBuf>,
+    skeleton: OnceLock<Corpus>,
+}
+
+impl std::fmt::Debug for DutyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DutyIndex")
+            .field("dir", &self.dir)
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+impl DutyIndex {
+    /// The corpus's documents and positions without their duties (for `--store`/`--role`).
+    pub fn skeleton(&self) -> Result<&Corpus> {
+        if let Some(skeleton) = self.skeleton.get() {
+            return Ok(skeleton);
+        }
+        let dir = self
+            .dir
+            .as_ref()
+            .ok_or_else(|| Error::Other("no skeleton".into()))?;
+        let path = dir.join(SKELETON);
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let corpus: Corpus = serde_json::from_str(&text).map_err(|e| Error::Index {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(self.skeleton.get_or_init(|| corpus))
+    }
+}
+
+fn index_error(path: &Path, error: impl std::fmt::Display) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A digest of everything a build depends on: the input files (paths, sizes, modification
+/// times), the manifest and alias files, the vocabulary, the index format and the zhize binary.
+/// None when an input is standard input (which cannot be fingerprinted).
+pub fn fingerprint(options: &IndexOptions, vocabulary: &Vocabulary) -> Result<Option<String>> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("format {FORMAT} {}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Ok(exe) = std::env::current_exe() {
+        stat_into(&mut hasher, &exe);
+    }
+    for input in &options.inputs {
+        if input.as_os_str() == "-" {
+            return Ok(None);
+        }
+        hasher.update(b"input\0");
+        hasher.update(input.as_os_str().as_encoded_bytes());
+        if input.is_dir() {
+            let walker = walkdir::WalkDir::new(input)
+                .follow_links(true)
+                .sort_by_file_name();
+            for entry in walker.into_iter().flatten() {
+                if entry.file_type().is_file() {
+                    stat_into(&mut hasher, entry.path());
+                }
+            }
+        } else {
+            stat_into(&mut hasher, input);
+        }
+    }
+    for extra in [&options.load.manifest, &options.load.aliases]
+        .into_iter()
+        .flatten()
+    {
+        hasher.update(b"extra\0");
+        hasher.update(extra.as_os_str().as_encoded_bytes());
+        hasher.update(&std::fs::read(extra).unwrap_or_default());
+    }
+    hasher.update(vocabulary.digest.as_bytes());
+    Ok(Some(hasher.finalize().to_hex()[..32].to_string()))
+}
+
+fn stat_into(hasher: &mut blake3::Hasher, path: &Path) {
+    hasher.update(path.as_os_str().as_encoded_bytes());
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            hasher.update(format!(" {} {}\n", meta.len(), modified).as_bytes());
+        }
+        Err(error) => {
+            hasher.update(format!(" error {}\n", error.kind()).as_bytes());
+        }
+    }
+}
+
+enum State {
+    Fresh(Box<DutyIndex>),
+    Stale(Box<DutyIndex>),
+    Missing,
+    Broken(String),
+}
+
+/// Opens the live generation of `dir` and says whether it matches `fingerprint`.
+fn inspect(dir: &Path, fingerprint: &str, vocabulary: &Vocabulary) -> State {
+    // A concurrent build may delete an old generation between reading CURRENT and opening it:
+    // read CURRENT again and retry.
+    let mut last_error = String::new();
+    for _ in 0..3 {
+        let current = match std::fs::read_to_string(dir.join(CURRENT)) {
+            Ok(name) => name.trim().to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return State::Missing,
+            Err(e) => return State::Broken(format!("{CURRENT}: {e}")),
+        };
+        if current.is_empty() || current.contains(['/', '\\']) || current.starts_with('.') {
+            return State::Broken(format!("{CURRENT} names no generation"));
+        }
+        match open_generation(&dir.join(&current), vocabulary) {
+            Ok(index) if index.meta.fingerprint == fingerprint => {
+                return State::Fresh(Box::new(index))
+            }
+            Ok(index) => return State::Stale(Box::new(index)),
+            Err(error) => last_error = error.to_string(),
+        }
+    }
+    State::Broken(last_error)
+}
+
+/// Opens one generation folder.
+pub fn open_generation(dir: &Path, vocabulary: &Vocabulary) -> Result<DutyIndex> {
+    let meta_path = dir.join(META);
+    let meta_text = std::fs::read_to_string(&meta_path).map_err(|e| io_error(&meta_path, e))?;
+    let meta: IndexMeta =
+        serde_json::from_str(&meta_text).map_err(|e| index_error(&meta_path, e))?;
+    if meta.format != FORMAT {
+        return Err(index_error(
+            dir,
+            format!("format {} (this zhize reads format {FORMAT})", meta.format),
+        ));
+    }
+    let dictionary_path = dir.join(DICTIONARY);
+    let dictionary =
+        std::fs::read_to_string(&dictionary_path).map_err(|e| io_error(&dictionary_path, e))?;
+    let segmenter = Segmenter::from_dictionary(&dictionary)?;
+    let index = Index::open_in_dir(dir).map_err(|e| index_error(dir, e))?;
+    let (_, fields) = schema();
+    if index.schema() != schema().0 {
+        return Err(index_error(dir, "unexpected schema"));
+    }
+    index
+        .tokenizers()
+        .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| index_error(dir, e))?;
+    let opened = DutyIndex {
+        index,
+        reader,
+        fields,
+        segmenter,
+        vocabulary: vocabulary.clone(),
+        meta,
+        dir: Some(dir.to_path_buf()),
+        skeleton: OnceLock::new(),
+    };
+    if opened.reader.searcher().num_docs() as usize != opened.meta.duties {
+        return Err(index_error(dir, "document count does not match zhize.json"));
+    }
+    Ok(opened)
+}
+
+/// `zhize search`: the index for `options`, built or rebuilt first when missing, stale or
+/// unreadable. When another process is rebuilding a stale index, answers from the old one.
+pub fn ensure(options: &IndexOptions, progress: &dyn Progress) -> Result<(DutyIndex, IndexReport)> {
+    let started = Instant::now();
+    let vocabulary = Vocabulary::load(&options.vocabulary)?;
+    let Some(fingerprint) = fingerprint(options, &vocabulary)? else {
+        let corpus = crate::load(&options.inputs, &options.load)?;
+        let index = build_in_memory(&corpus, &vocabulary)?;
+        let report = report_for(
+            options,
+            &index,
+            false,
+            "standard input: held in memory",
+            started,
+        );
+        return Ok((index, report));
+    };
+    let reason = match inspect(&options.dir, &fingerprint, &vocabulary) {
+        State::Fresh(index) => {
+            let report = report_for(options, &index, false, "up to date", started);
+            return Ok((*index, report));
+        }
+        State::Stale(old) => match Lock::try_acquire(&options.dir)? {
+            Some(lock) => {
+                let reason = "inputs changed";
+                rebuild(
+                    options,
+                    &vocabulary,
+                    &fingerprint,
+                    reason,
+                    lock,
+                    progress,
+                    started,
+                )?;
+                return finish_ensure(options, &vocabulary, &fingerprint, reason, started);
+            }
+            None => {
+                let mut report = report_for(options, &old, false, "inputs changed", started);
+                report.notes.push(format!(
+                    "{} is being rebuilt by another zhize; answering from the previous index",
+                    options.dir.display()
+                ));
+                return Ok((*old, report));
+            }
+        },
+        State::Missing => "missing".to_string(),
+        State::Broken(error) => format!("unreadable ({error})"),
+    };
+    let report = build_locked(
+        options,
+        &vocabulary,
+        &fingerprint,
+        &reason,
+        progress,
+        started,
+    )?;
+    let (index, mut final_report) =
+        finish_ensure(options, &vocabulary, &fingerprint, &report.reason, started)?;
+    final_report.built = report.built;
+    final_report.notes = report.notes;
+    Ok((index, final_report))
+}
+
+fn finish_ensure(
+    options: &IndexOptions,
+    vocabulary: &Vocabulary,
+    fingerprint: &str,
+    reason: &str,
+    started: Instant,
+) -> Result<(DutyIndex, IndexReport)> {
+    match inspect(&options.dir, fingerprint, vocabulary) {
+        State::Fresh(index) | State::Stale(index) => {
+            let report = report_for(options, &index, true, reason, started);
+            Ok((*index, report))
+        }
+        State::Missing => Err(index_error(&options.dir, "no index after building it")),
+        State::Broken(error) => Err(index_error(&options.dir, error)),
+    }
+}
+
+fn report_for(
+    options: &IndexOptions,
+    index: &DutyIndex,
+    built: bool,
+    reason: &str,
+    started: Instant,
+) -> IndexReport {
+    IndexReport {
+        index: options.dir.display().to_string(),
+        generation: index
+            .dir
+            .as_ref()
+            .and_then(|d| d.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        built,
+        reason: reason.to_string(),
+        documents: index.meta.documents,
+        positions: index.meta.positions,
+        duties: index.meta.duties,
+        fingerprint: index.meta.fingerprint.clone(),
+        elapsed_ms: started.elapsed().as_millis(),
+        notes: Vec::new(),
+    }
+}
+
+/// `zhize index`: builds a new generation unless the live one is up to date (or `force`).
+/// A second concurrent run waits for the first and then finds nothing to do.
+pub fn build(options: &IndexOptions, force: bool, progress: &dyn Progress) -> Result<IndexReport> {
+    let started = Instant::now();
+    let vocabulary = Vocabulary::load(&options.vocabulary)?;
+    let fingerprint = fingerprint(options, &vocabulary)?.ok_or_else(|| {
+        Error::Other("standard input cannot be indexed to disk; give files or folders".into())
+    })?;
+    let reason = match inspect(&options.dir, &fingerprint, &vocabulary) {
+        State::Fresh(index) if !force => {
+            return Ok(report_for(options, &index, false, "up to date", started))
+        }
+        State::Fresh(_) => "forced".to_string(),
+        State::Stale(_) => "inputs changed".to_string(),
+        State::Missing => "missing".to_string(),
+        State::Broken(error) => format!("unreadable ({error})"),
+    };
+    build_locked_forced(
+        options,
+        &vocabulary,
+        &fingerprint,
+        &reason,
+        force,
+        progress,
+        started,
+    )
+}
+
+fn build_locked(
+    options: &IndexOptions,
+    vocabulary: &Vocabulary,
+    fingerprint: &str,
+    reason: &str,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<IndexReport> {
+    build_locked_forced(
+        options,
+        vocabulary,
+        fingerprint,
+        reason,
+        false,
+        progress,
+        started,
+    )
+}
+
+fn build_locked_forced(
+    options: &IndexOptions,
+    vocabulary: &Vocabulary,
+    fingerprint: &str,
+    reason: &str,
+    force: bool,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<IndexReport> {
+    std::fs::create_dir_all(&options.dir).map_err(|e| io_error(&options.dir, e))?;
+    let mut notes = Vec::new();
+    let lock = match Lock::try_acquire(&options.dir)? {
+        Some(lock) => lock,
+        None => {
+            notes.push(format!(
+                "waited for another zhize building {}",
+                options.dir.display()
+            ));
+            let lock = Lock::acquire(&options.dir)?;
+            // The other build may have produced exactly what we need.
+            if !force {
+                if let State::Fresh(index) = inspect(&options.dir, fingerprint, vocabulary) {
+                    let mut report = report_for(options, &index, false, "up to date", started);
+                    report.notes = notes;
+                    return Ok(report);
+                }
+            }
+            lock
+        }
+    };
+    let mut report = rebuild(
+        options,
+        vocabulary,
+        fingerprint,
+        reason,
+        lock,
+        progress,
+        started,
+    )?;
+    report.notes.splice(0..0, notes);
+    Ok(report)
+}
+
+/// Builds a generation while holding `lock`, then makes it live.
+fn rebuild(
+    options: &IndexOptions,
+    vocabulary: &Vocabulary,
+    fingerprint: &str,
+    reason: &str,
+    lock: Lock,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<IndexReport> {
+    let dir = &options.dir;
+    remove_abandoned(dir);
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let tmp = dir.join(format!("tmp-{}-{stamp}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| io_error(&tmp, e))?;
+
+    // jieba's dictionary loads while the corpus is read and parsed.
+    let (corpus, segmenter) = std::thread::scope(|scope| {
+        let segmenter = scope.spawn(|| Segmenter::with_vocabulary(vocabulary));
+        let corpus = crate::load(&options.inputs, &options.load);
+        (corpus, segmenter.join())
+    });
+    let corpus = corpus?;
+    let segmenter = segmenter.map_err(|_| Error::Other("segmenter thread panicked".into()))?;
+
+    let index = Index::create_in_dir(&tmp, schema().0).map_err(|e| index_error(&tmp, e))?;
+    let meta = write_index(&index, &corpus, &segmenter, fingerprint, progress)
+        .map_err(|e| index_error(&tmp, e))?;
+    write_side_files(&tmp, &index, &corpus, &segmenter, vocabulary, &meta)?;
+    sync_dir(&tmp);
+
+    let generation = format!("gen-{stamp}-{}", std::process::id());
+    let live = dir.join(&generation);
+    std::fs::rename(&tmp, &live).map_err(|e| io_error(&live, e))?;
+    sync_dir(dir);
+    let previous = std::fs::read_to_string(dir.join(CURRENT))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    write_atomically(&dir.join(CURRENT), format!("{generation}\n").as_bytes())?;
+    remove_old_generations(dir, &generation, &previous);
+    drop(lock);
+    Ok(IndexReport {
+        index: dir.display().to_string(),
+        generation,
+        built: true,
+        reason: reason.to_string(),
+        documents: meta.documents,
+        positions: meta.positions,
+        duties: meta.duties,
+        fingerprint: fingerprint.to_string(),
+        elapsed_ms: started.elapsed().as_millis(),
+        notes: Vec::new(),
+    })
+}
+
+fn write_index(
+    index: &Index,
+    corpus: &Corpus,
+    segmenter: &Segmenter,
+    fingerprint: &str,
+    progress: &dyn Progress,
+) -> tantivy::Result<IndexMeta> {
+    index
+        .tokenizers()
+        .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
+    let (_, fields) = schema();
+    let records = corpus.duty_records();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let mut writer: tantivy::IndexWriter =
+        index.writer_with_num_threads(threads, 40_000_000 * threads)?;
+    progress.begin(records.len() as u64);
+    let mut pos_ordinal: u64 = 0;
+    let mut last_key: Option<(&str, usize)> = None;
+    let mut positions = 0;
+    for (duty_ordinal, record) in records.iter().enumerate() {
+        let key = (record.doc_id.as_str(), record.position_index);
+        if last_key != Some(key) {
+            if last_key.is_some() {
+                pos_ordinal += 1;
+            }
+            last_key = Some(key);
+            positions += 1;
+        }
+        writer.add_document(duty_document(
+            &fields,
+            record,
+            pos_ordinal,
+            duty_ordinal as u64,
+        ))?;
+        if duty_ordinal % 1000 == 999 {
+            progress.advance(1000);
+        }
+    }
+    progress.advance(records.len() as u64 % 1000);
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress.finish();
+    Ok(IndexMeta {
+        format: FORMAT,
+        fingerprint: fingerprint.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        built_unix_ms: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0),
+        documents: corpus.documents.len(),
+        positions,
+        duties: records.len(),
+    })
+}
+
+fn duty_document(fields: &Fields, record: &DutyRecord, pos: u64, duty: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.text, &record.text);
+    doc.add_text(fields.title, &record.position);
+    doc.add_text(fields.doc_id, &record.doc_id);
+    doc.add_text(fields.store, &record.store);
+    doc.add_text(fields.document, &record.document);
+    doc.add_text(fields.position, &record.position);
+    doc.add_text(fields.role, &record.role);
+    doc.add_text(fields.kind, record.kind.as_str());
+    doc.add_u64(fields.position_index, record.position_index as u64);
+    if let Some(n) = &record.n {
+        doc.add_text(fields.n, n);
+    }
+    doc.add_text(fields.file, &record.file);
+    doc.add_u64(fields.line, record.line as u64);
+    doc.add_u64(fields.pos, pos);
+    doc.add_u64(fields.duty, duty);
+    doc
+}
+
+/// The query-time dictionary (index terms + vocabulary), the skeleton and the meta, written
+/// last: a generation without `zhize.json` is never opened.
+fn write_side_files(
+    dir: &Path,
+    index: &Index,
+    corpus: &Corpus,
+    segmenter: &Segmenter,
+    vocabulary: &Vocabulary,
+    meta: &IndexMeta,
+) -> Result<()> {
+    let (_, fields) = schema();
+    let reader = index.reader().map_err(|e| index_error(dir, e))?;
+    let searcher = reader.searcher();
+    let mut terms: Vec<String> = Segmenter::vocabulary_words(vocabulary);
+    for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(fields.text)
+            .map_err(|e| index_error(dir, e))?;
+        let mut stream = inverted.terms().stream().map_err(|e| index_error(dir, e))?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                terms.push(term.to_string());
+            }
+        }
+    }
+    let dictionary = segmenter.dictionary_for(terms.iter().map(String::as_str));
+    write_synced(&dir.join(DICTIONARY), dictionary.as_bytes())?;
+    let skeleton = Corpus {
+        documents: corpus
+            .documents
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                for p in &mut d.positions {
+                    p.duties.clear();
+                }
+                d
+            })
+            .collect(),
+        files: Vec::new(),
+    };
+    let skeleton = serde_json::to_vec(&skeleton).map_err(|e| index_error(dir, e))?;
+    write_synced(&dir.join(SKELETON), &skeleton)?;
+    let meta = serde_json::to_vec_pretty(meta).map_err(|e| index_error(dir, e))?;
+    write_synced(&dir.join(META), &meta)
+}
+
+/// An index of `corpus` held in memory (standard input, tests, the relevance evaluation).
+pub fn build_in_memory(corpus: &Corpus, vocabulary: &Vocabulary) -> Result<DutyIndex> {
+    let full = Segmenter::with_vocabulary(vocabulary);
+    build_in_memory_with(corpus, vocabulary, &full)
+}
+
+/// As [`build_in_memory`], reusing an already loaded full segmenter.
+pub fn build_in_memory_with(
+    corpus: &Corpus,
+    vocabulary: &Vocabulary,
+    full: &Segmenter,
+) -> Result<DutyIndex> {
+    let here = Path::new("(memory)");
+    let index = Index::create_in_ram(schema().0);
+    let meta =
+        write_index(&index, corpus, full, "", &NoProgress).map_err(|e| index_error(here, e))?;
+    let (_, fields) = schema();
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| index_error(here, e))?;
+    let mut skeleton = corpus.clone();
+    for d in &mut skeleton.documents {
+        for p in &mut d.positions {
+            p.duties.clear();
+        }
+    }
+    skeleton.files.clear();
+    let cell = OnceLock::new();
+    let _ = cell.set(skeleton);
+    Ok(DutyIndex {
+        index,
+        reader,
+        fields,
+        segmenter: full.clone(),
+        vocabulary: vocabulary.clone(),
+        meta,
+        dir: None,
+        skeleton: cell,
+    })
+}
+
+/// The builder's lock: a file lock on `lock` in the index folder, released on drop (and by the
+/// operating system when the process dies, so a killed build never leaves it stuck).
+struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    fn open(dir: &Path) -> Result<File> {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        let path = dir.join("lock");
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error(&path, e))
+    }
+
+    fn try_acquire(dir: &Path) -> Result<Option<Lock>> {
+        let file = Lock::open(dir)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Lock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error(&dir.join("lock"), e)),
+        }
+    }
+
+    fn acquire(dir: &Path) -> Result<Lock> {
+        let file = Lock::open(dir)?;
+        file.lock().map_err(|e| io_error(&dir.join("lock"), e))?;
+        Ok(Lock { _file: file })
+    }
+}
+
+/// Removes builds abandoned by a crash (only called while holding the lock).
+fn remove_abandoned(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("tmp-") || name.starts_with("CURRENT.tmp") {
+            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Keeps the live generation and the one before it (a reader may still be opening it).
+fn remove_old_generations(dir: &Path, live: &str, previous: &str) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("gen-") && name != live && name != previous {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = File::create(path).map_err(|e| io_error(path, e))?;
+    file.write_all(bytes).map_err(|e| io_error(path, e))?;
+    file.sync_all().map_err(|e| io_error(path, e))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_file_name(format!("CURRENT.tmp-{}", std::process::id()));
+    write_synced(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))?;
+    if let Some(parent) = path.parent() {
+        sync_dir(parent);
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(file) = File::open(dir) {
+        let _ = file.sync_all();
+    }
+}
+
+/// The kind of a stored position, from its stored name.
+pub fn kind_from_str(kind: &str) -> PositionKind {
+    match kind {
+        "duties" => PositionKind::Duties,
+        "requirements" => PositionKind::Requirements,
+        _ => PositionKind::Other,
+    }
+}

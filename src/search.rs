@@ -1,0 +1,724 @@
+//! search: turns plain text (Chinese, a question, English, Traditional) into weighted terms,
+//! ranks duties with BM25 and term coverage, groups them into positions and marks the matches.
+
+use crate::error::{Error, Result};
+use crate::index::{kind_from_str, DutyIndex};
+use crate::model::{Corpus, PositionKind};
+use crate::segment::{english_words, Segmenter, Vocabulary};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+/// Weight of a word found inside a longer typed word (续保 inside 保险续保).
+const PART_BOOST: f32 = 0.4;
+/// Weight of a synonym: found, but after the words the user typed.
+const SYNONYM_BOOST: f32 = 0.5;
+/// Weight of a glossary translation other than the main one.
+const ALTERNATE_BOOST: f32 = 0.8;
+
+/// How results are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// Store + role: the answer to "who handles X".
+    Position,
+    Duty,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub by: GroupBy,
+    /// A document id (`d3`) or a unique part of a store or document name.
+    pub store: Option<String>,
+    /// Any title variant of a role.
+    pub role: Option<String>,
+    /// Parse the query with tantivy's syntax instead of as plain text.
+    pub raw: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            by: GroupBy::Position,
+            store: None,
+            role: None,
+            raw: false,
+        }
+    }
+}
+
+/// Where a query term came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Typed,
+    Part,
+    Synonym,
+    English,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryTerm {
+    /// Folded, as indexed.
+    pub text: String,
+    pub boost: f32,
+    pub origin: Origin,
+}
+
+/// One thing the user asked for, with every term that stands for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Concept {
+    /// The words as typed (folded).
+    pub source: String,
+    pub terms: Vec<QueryTerm>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AnalyzedQuery {
+    pub concepts: Vec<Concept>,
+    /// Question and filler words left out of the ranking.
+    pub ignored: Vec<String>,
+}
+
+impl AnalyzedQuery {
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+}
+
+/// Splits a plain-text query into concepts: Chinese words (minus question and filler words),
+/// each with the words inside it and its synonyms; English phrases through the glossary.
+pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> AnalyzedQuery {
+    let words = segmenter.words(query);
+    let mut analyzed = AnalyzedQuery::default();
+    let mut english: Vec<String> = Vec::new();
+    let mut kept_any = false;
+    for word in &words {
+        if word.text.bytes().all(|b| b.is_ascii_alphanumeric())
+            && word.text.bytes().any(|b| b.is_ascii_alphabetic())
+        {
+            english.push(word.text.clone());
+            continue;
+        }
+        flush_english(&mut english, vocabulary, &mut analyzed);
+        if vocabulary.is_stopword(&word.text) {
+            analyzed.ignored.push(word.text.clone());
+            continue;
+        }
+        kept_any = true;
+        analyzed
+            .concepts
+            .push(chinese_concept(&word.text, segmenter, vocabulary));
+    }
+    flush_english(&mut english, vocabulary, &mut analyzed);
+    kept_any |= !analyzed.concepts.is_empty();
+    if !kept_any && !analyzed.ignored.is_empty() {
+        // A query of nothing but filler words: search for them after all.
+        let ignored = std::mem::take(&mut analyzed.ignored);
+        for word in ignored {
+            if !analyzed.concepts.iter().any(|c| c.source == word) {
+                let concept = chinese_concept(&word, segmenter, vocabulary);
+                analyzed.concepts.push(concept);
+            }
+        }
+    }
+    analyzed
+}
+
+fn chinese_concept(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Concept {
+    let mut concept = Concept {
+        source: word.to_string(),
+        terms: Vec::new(),
+    };
+    push_term(&mut concept, word, 1.0, Origin::Typed);
+    for part in segmenter.tokens(word) {
+        push_term(&mut concept, &part.text, PART_BOOST, Origin::Part);
+    }
+    for synonym in vocabulary.synonyms_of(word) {
+        push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
+    }
+    concept
+}
+
+fn push_term(concept: &mut Concept, text: &str, boost: f32, origin: Origin) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(existing) = concept.terms.iter_mut().find(|t| t.text == text) {
+        if boost > existing.boost {
+            existing.boost = boost;
+            existing.origin = origin;
+        }
+        return;
+    }
+    concept.terms.push(QueryTerm {
+        text: text.to_string(),
+        boost,
+        origin,
+    });
+}
+
+fn flush_english(words: &mut Vec<String>, vocabulary: &Vocabulary, analyzed: &mut AnalyzedQuery) {
+    if words.is_empty() {
+        return;
+    }
+    let originals = std::mem::take(words);
+    let singular: Vec<String> = originals
+        .iter()
+        .map(|w| english_words(w).pop().unwrap_or_default())
+        .collect();
+    let mut k = 0;
+    while k < originals.len() {
+        if let Some((length, entry)) = vocabulary.glossary_match(&singular[k..]) {
+            let mut concept = Concept {
+                source: originals[k..k + length].join(" "),
+                terms: Vec::new(),
+            };
+            for (i, chinese) in entry.chinese.iter().enumerate() {
+                let boost = if i == 0 { 1.0 } else { ALTERNATE_BOOST };
+                push_term(&mut concept, chinese, boost, Origin::English);
+            }
+            for synonym in vocabulary.synonyms_of(&entry.chinese[0]) {
+                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
+            }
+            analyzed.concepts.push(concept);
+            k += length;
+        } else if vocabulary.is_stopword(&originals[k]) || vocabulary.is_stopword(&singular[k]) {
+            analyzed.ignored.push(originals[k].clone());
+            k += 1;
+        } else {
+            let mut concept = Concept {
+                source: originals[k].clone(),
+                terms: Vec::new(),
+            };
+            push_term(&mut concept, &originals[k], 1.0, Origin::Typed);
+            analyzed.concepts.push(concept);
+            k += 1;
+        }
+    }
+}
+
+/// One matching duty.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DutyHit {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: String,
+    pub store: String,
+    pub document: String,
+    pub position: String,
+    pub role: String,
+    pub kind: PositionKind,
+    pub position_index: usize,
+    pub n: Option<String>,
+    pub text: String,
+    /// Matched spans as character offsets into `text`, end exclusive, sorted, not overlapping.
+    pub spans: Vec<(usize, usize)>,
+    pub file: String,
+    pub line: usize,
+    /// How many of the query's concepts the duty matches.
+    pub matched: usize,
+    #[serde(skip)]
+    ordinal: u64,
+    #[serde(skip)]
+    pos: u64,
+}
+
+impl DutyHit {
+    /// The text with matches wrapped in `<em>…</em>`, everything else HTML-escaped.
+    pub fn highlight(&self) -> String {
+        highlight_html(&self.text, &self.spans)
+    }
+}
+
+/// One position (store + role) with its matching duties, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PositionHit {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: String,
+    pub store: String,
+    pub document: String,
+    pub position: String,
+    pub role: String,
+    pub kind: PositionKind,
+    pub position_index: usize,
+    pub duties: Vec<DutyHit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub analyzed: AnalyzedQuery,
+    pub by: GroupBy,
+    /// Filled when grouping by duty.
+    pub duties: Vec<DutyHit>,
+    /// Filled when grouping by position.
+    pub positions: Vec<PositionHit>,
+}
+
+impl SearchResults {
+    pub fn is_empty(&self) -> bool {
+        self.duties.is_empty() && self.positions.is_empty()
+    }
+}
+
+/// Searches the index. Plain-text queries never fail to parse; `raw` ones may.
+pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+    let fields = index.fields;
+    let limit = options.limit.max(1);
+    let (analyzed, main, highlight_terms): (AnalyzedQuery, Box<dyn Query>, Vec<String>) =
+        if options.raw {
+            let parser = QueryParser::for_index(&index.index, vec![fields.text]);
+            let parsed = parser
+                .parse_query(query)
+                .map_err(|e| Error::Other(format!("query syntax: {e}")))?;
+            let mut terms = Vec::new();
+            parsed.query_terms(&mut |term, _| {
+                if let Some(text) = term.value().as_str() {
+                    terms.push(text.to_string());
+                }
+            });
+            (AnalyzedQuery::default(), parsed, terms)
+        } else {
+            let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
+            promote_parts_of_unknown_words(index, &mut analyzed);
+            let main = build_query(&analyzed, fields.text);
+            (analyzed, main, Vec::new())
+        };
+    let empty = SearchResults {
+        query: query.to_string(),
+        analyzed: analyzed.clone(),
+        by: options.by,
+        duties: Vec::new(),
+        positions: Vec::new(),
+    };
+    if !options.raw && analyzed.is_empty() {
+        return Ok(empty);
+    }
+    let query: Box<dyn Query> = match allowed_positions(index, options)? {
+        None => main,
+        Some(allowed) if allowed.is_empty() => return Ok(empty),
+        Some(allowed) => {
+            let terms = allowed
+                .into_iter()
+                .map(|p| Term::from_field_u64(fields.pos, p));
+            let filter = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, main),
+                (Occur::Must, Box::new(filter) as Box<dyn Query>),
+            ]))
+        }
+    };
+    let candidates = match options.by {
+        GroupBy::Duty => (limit * 3).max(50),
+        GroupBy::Position => (limit * 10).max(200),
+    };
+    let searcher = index.reader.searcher();
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(candidates).order_by_score())
+        .map_err(|e| Error::Other(format!("search: {e}")))?;
+
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|e| Error::Other(format!("reading a hit: {e}")))?;
+        let mut hit = duty_hit(&doc, &fields, score);
+        let (matched, spans) = if options.raw {
+            (
+                1,
+                match_spans(&index.segmenter, &hit.text, &highlight_terms),
+            )
+        } else {
+            coverage(&index.segmenter, &hit.text, &analyzed)
+        };
+        if !options.raw {
+            let share = matched as f32 / analyzed.concepts.len() as f32;
+            hit.score *= 0.5 + 0.5 * share;
+        }
+        hit.matched = matched;
+        hit.spans = spans;
+        hits.push(hit);
+    }
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.ordinal.cmp(&b.ordinal))
+    });
+
+    let mut results = empty;
+    match options.by {
+        GroupBy::Duty => {
+            hits.truncate(limit);
+            for (i, hit) in hits.iter_mut().enumerate() {
+                hit.rank = i + 1;
+            }
+            results.duties = hits;
+        }
+        GroupBy::Position => {
+            results.positions = group_positions(hits, limit);
+        }
+    }
+    Ok(results)
+}
+
+/// A typed word the corpus never uses (a compound from the vocabulary, say) is searched through
+/// the words inside it, at full weight.
+fn promote_parts_of_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQuery) {
+    let searcher = index.reader.searcher();
+    for concept in &mut analyzed.concepts {
+        let Some(typed) = concept.terms.iter().find(|t| t.origin == Origin::Typed) else {
+            continue;
+        };
+        let term = Term::from_field_text(index.fields.text, &typed.text);
+        if searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            for part in &mut concept.terms {
+                if part.origin == Origin::Part {
+                    part.boost = 1.0;
+                }
+            }
+        }
+    }
+}
+
+/// Positions ranked by their best duty, plus a little for each further matching duty.
+fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
+    let mut order: Vec<u64> = Vec::new();
+    let mut groups: HashMap<u64, Vec<DutyHit>> = HashMap::new();
+    for hit in hits {
+        if !groups.contains_key(&hit.pos) {
+            order.push(hit.pos);
+        }
+        groups.entry(hit.pos).or_default().push(hit);
+    }
+    let mut positions: Vec<PositionHit> = order
+        .into_iter()
+        .map(|pos| {
+            let mut duties = groups.remove(&pos).unwrap_or_default();
+            duties.sort_by_key(|d| d.ordinal);
+            let mut scores: Vec<f32> = duties.iter().map(|d| d.score).collect();
+            scores.sort_by(|a, b| b.total_cmp(a));
+            let score = scores[0] + 0.25 * scores.iter().skip(1).take(3).sum::<f32>();
+            // Best duty first, the rest in document order.
+            let best = duties
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.score.total_cmp(&b.1.score).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let first = duties.remove(best);
+            duties.insert(0, first);
+            for (i, duty) in duties.iter_mut().enumerate() {
+                duty.rank = i + 1;
+            }
+            let head = &duties[0];
+            PositionHit {
+                rank: 0,
+                score,
+                doc_id: head.doc_id.clone(),
+                store: head.store.clone(),
+                document: head.document.clone(),
+                position: head.position.clone(),
+                role: head.role.clone(),
+                kind: head.kind,
+                position_index: head.position_index,
+                duties,
+            }
+        })
+        .collect();
+    positions.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.duties[0].ordinal.cmp(&b.duties[0].ordinal))
+    });
+    positions.truncate(limit);
+    for (i, position) in positions.iter_mut().enumerate() {
+        position.rank = i + 1;
+    }
+    positions
+}
+
+fn build_query(analyzed: &AnalyzedQuery, field: tantivy::schema::Field) -> Box<dyn Query> {
+    let concepts: Vec<(Occur, Box<dyn Query>)> = analyzed
+        .concepts
+        .iter()
+        .map(|concept| {
+            let terms: Vec<(Occur, Box<dyn Query>)> = concept
+                .terms
+                .iter()
+                .map(|t| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, &t.text),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    let boosted: Box<dyn Query> =
+                        Box::new(BoostQuery::new(Box::new(term), t.boost));
+                    (Occur::Should, boosted)
+                })
+                .collect();
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(terms)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(concepts))
+}
+
+fn duty_hit(doc: &TantivyDocument, fields: &crate::index::Fields, score: f32) -> DutyHit {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let n = doc
+        .get_first(fields.n)
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    DutyHit {
+        rank: 0,
+        score,
+        doc_id: text(fields.doc_id),
+        store: text(fields.store),
+        document: text(fields.document),
+        position: text(fields.position),
+        role: text(fields.role),
+        kind: kind_from_str(&text(fields.kind)),
+        position_index: number(fields.position_index) as usize,
+        n,
+        text: text(fields.text),
+        spans: Vec::new(),
+        file: text(fields.file),
+        line: number(fields.line) as usize,
+        matched: 0,
+        ordinal: number(fields.duty),
+        pos: number(fields.pos),
+    }
+}
+
+/// How many concepts `text` matches, and the character spans of the matching words.
+fn coverage(
+    segmenter: &Segmenter,
+    text: &str,
+    analyzed: &AnalyzedQuery,
+) -> (usize, Vec<(usize, usize)>) {
+    let tokens = segmenter.tokens(text);
+    let present: HashSet<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let mut wanted: HashSet<&str> = HashSet::new();
+    let mut matched = 0;
+    for concept in &analyzed.concepts {
+        let hits: Vec<&str> = concept
+            .terms
+            .iter()
+            .map(|t| t.text.as_str())
+            .filter(|t| present.contains(t))
+            .collect();
+        if !hits.is_empty() {
+            matched += 1;
+            wanted.extend(hits);
+        }
+    }
+    let spans = tokens
+        .iter()
+        .filter(|t| wanted.contains(t.text.as_str()))
+        .map(|t| (t.start, t.end))
+        .collect();
+    (matched, merge_spans(spans))
+}
+
+fn match_spans(segmenter: &Segmenter, text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let spans = segmenter
+        .tokens(text)
+        .into_iter()
+        .filter(|t| terms.contains(&t.text))
+        .map(|t| (t.start, t.end))
+        .collect();
+    merge_spans(spans)
+}
+
+fn merge_spans(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// `text` HTML-escaped, with the character spans wrapped in `<em>…</em>`: corpus text is
+/// untrusted, so only these tags are markup.
+pub fn highlight_html(text: &str, spans: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + spans.len() * 9);
+    let mut spans = spans.iter().peekable();
+    let mut open = false;
+    for (i, c) in text.chars().enumerate() {
+        if open && spans.peek().is_some_and(|s| s.1 == i) {
+            out.push_str("</em>");
+            open = false;
+            spans.next();
+        }
+        if !open && spans.peek().is_some_and(|s| s.0 == i) {
+            out.push_str("<em>");
+            open = true;
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    if open {
+        out.push_str("</em>");
+    }
+    out
+}
+
+/// The position ordinals `--store`/`--role` allow, or None when neither is given.
+fn allowed_positions(index: &DutyIndex, options: &SearchOptions) -> Result<Option<Vec<u64>>> {
+    if options.store.is_none() && options.role.is_none() {
+        return Ok(None);
+    }
+    let skeleton = index.skeleton()?;
+    let selected = select_positions(skeleton, options.store.as_deref(), options.role.as_deref())?;
+    let mut allowed = Vec::new();
+    let mut ordinal = 0u64;
+    for document in &skeleton.documents {
+        for index in 0..document.positions.len() {
+            if selected.contains(&(document.id.as_str(), index)) {
+                allowed.push(ordinal);
+            }
+            ordinal += 1;
+        }
+    }
+    Ok(Some(allowed))
+}
+
+/// Adapter over the corpus selection rules (`select`): (document id, position index) pairs.
+fn select_positions<'a>(
+    corpus: &'a Corpus,
+    store: Option<&str>,
+    role: Option<&str>,
+) -> Result<HashSet<(&'a str, usize)>> {
+    let mut selected = HashSet::new();
+    let documents: Vec<&crate::model::Document> = match store {
+        Some(store) => {
+            let store_folded = crate::segment::fold_text(store);
+            let found: Vec<_> = corpus
+                .documents
+                .iter()
+                .filter(|d| {
+                    d.id == store
+                        || crate::segment::fold_text(&d.store).contains(&store_folded)
+                        || crate::segment::fold_text(&d.title).contains(&store_folded)
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::NotFound(format!(
+                    "no store or document matches `{store}`"
+                )));
+            }
+            found
+        }
+        None => corpus.documents.iter().collect(),
+    };
+    let role_key = role.map(crate::roles::canonical_role);
+    for document in documents {
+        for (i, position) in document.positions.iter().enumerate() {
+            let keep = match (&role_key, role) {
+                (Some(key), Some(raw)) => {
+                    &position.role == key || position.title.contains(raw.trim())
+                }
+                _ => true,
+            };
+            if keep {
+                selected.insert((document.id.as_str(), i));
+            }
+        }
+    }
+    Ok(selected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::shipped_segmenter;
+
+    fn sources(query: &str) -> (Vec<String>, Vec<String>) {
+        let analyzed = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
+        (
+            analyzed.concepts.iter().map(|c| c.source.clone()).collect(),
+            analyzed.ignored,
+        )
+    }
+
+    #[test]
+    fn question_words_are_ignored() {
+        let (concepts, ignored) = sources("谁负责保险续保");
+        assert_eq!(concepts, ["保险", "续保"]);
+        assert!(ignored.contains(&"谁".to_string()));
+        let (concepts, _) = sources("哪个岗位负责精品销售");
+        assert!(concepts
+            .iter()
+            .all(|c| c != "哪个" && c != "岗位" && c != "负责"));
+        assert!(concepts.iter().any(|c| c.contains("精品")));
+    }
+
+    #[test]
+    fn filler_only_queries_still_search() {
+        let (concepts, _) = sources("负责");
+        assert_eq!(concepts, ["负责"]);
+    }
+
+    #[test]
+    fn english_goes_through_the_glossary() {
+        let analyzed = analyze(
+            "Who handles insurance renewals?",
+            shipped_segmenter(),
+            &Vocabulary::shipped(),
+        );
+        assert_eq!(analyzed.concepts.len(), 1);
+        assert_eq!(analyzed.concepts[0].terms[0].text, "续保");
+    }
+
+    #[test]
+    fn synonyms_weigh_less_than_typed_words() {
+        let analyzed = analyze("客户投诉", shipped_segmenter(), &Vocabulary::shipped());
+        let terms = &analyzed.concepts[0].terms;
+        assert_eq!(terms[0].boost, 1.0);
+        let complaint = terms.iter().find(|t| t.text == "抱怨").unwrap();
+        assert!(complaint.boost < 1.0);
+    }
+
+    #[test]
+    fn syntax_characters_are_plain_text() {
+        for query in ["\"保险", "a:b", "+ - ( ) AND OR", "(((", "*", ""] {
+            let _ = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
+        }
+    }
+
+    #[test]
+    fn highlight_escapes_corpus_text() {
+        let text = "负责<em>展车</em>与<script>续保";
+        let html = highlight_html(text, &[(6, 8), (22, 24)]);
+        assert_eq!(
+            html,
+            "负责&lt;em&gt;<em>展车</em>&lt;/em&gt;与&lt;script&gt;<em>续保</em>"
+        );
+    }
+}

@@ -1,0 +1,618 @@
+//! segment: jieba with the dealership lexicon, character folding (width, case, Traditional →
+//! Simplified) that keeps every character offset, the vocabulary files (lexicon, stop words,
+//! synonyms, English glossary) and the tantivy tokenizer built on them.
+
+use crate::error::{Error, Result};
+use jieba_rs::Jieba;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+const LEXICON: &str = include_str!("../data/lexicon.txt");
+const STOPWORDS: &str = include_str!("../data/stopwords.txt");
+const SYNONYMS: &str = include_str!("../data/synonyms.txt");
+const GLOSSARY: &str = include_str!("../data/glossary_en.txt");
+const TRADITIONAL: &str = include_str!("../data/traditional.txt");
+
+/// Frequency given to a lexicon word listed without one (jieba's scale: a common two-character
+/// word has a few thousand), raised further when jieba would still split the word.
+const LEXICON_FREQUENCY: usize = 3000;
+
+/// The total frequency of jieba's default dictionary, used when it cannot be read back.
+const DEFAULT_TOTAL: usize = 60_101_967;
+
+fn traditional_map() -> &'static HashMap<char, char> {
+    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for line in TRADITIONAL.lines().filter(|l| !l.starts_with('#')) {
+            let chars: Vec<char> = line.chars().collect();
+            for pair in chars.chunks_exact(2) {
+                map.insert(pair[0], pair[1]);
+            }
+        }
+        map
+    })
+}
+
+/// Folds one character for matching: full-width to half-width, ASCII to lower case, Traditional
+/// to Simplified. One character in, one out, so offsets in folded text are offsets in the
+/// original (Traditional conversion is done character by character for that reason).
+pub fn fold(c: char) -> char {
+    let c = crate::normalize::fold_char(c);
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        traditional_map().get(&c).copied().unwrap_or(c)
+    }
+}
+
+/// Folds every character of `text` (same number of characters).
+pub fn fold_text(text: &str) -> String {
+    text.chars().map(fold).collect()
+}
+
+/// A word as the segmenter found it: folded text, character and original byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The folded word (lower case, half-width, Simplified).
+    pub text: String,
+    /// Character offsets in the original text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// Byte offsets in the original text, end exclusive.
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// The user's own vocabulary files, loaded after the shipped ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VocabularyFiles {
+    pub lexicon: Option<PathBuf>,
+    pub stopwords: Option<PathBuf>,
+    pub synonyms: Option<PathBuf>,
+    pub glossary: Option<PathBuf>,
+}
+
+/// One English glossary entry: its phrases (each a list of folded, singular words) and the
+/// Chinese words it stands for, main translation first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossaryEntry {
+    pub english: Vec<Vec<String>>,
+    pub chinese: Vec<String>,
+}
+
+/// Lexicon, stop words, synonyms and the English glossary: data, not code.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Words to keep whole, with an optional jieba frequency.
+    pub lexicon: Vec<(String, Option<usize>)>,
+    pub stopwords: HashSet<String>,
+    /// For each word, the words a query for it also finds.
+    pub synonyms: HashMap<String, Vec<String>>,
+    pub glossary: Vec<GlossaryEntry>,
+    /// English phrase (singular words joined by a space) → index into `glossary`.
+    phrases: HashMap<String, usize>,
+    longest_phrase: usize,
+    /// A digest of every vocabulary text loaded: part of the index fingerprint.
+    pub digest: String,
+}
+
+impl Vocabulary {
+    /// The shipped vocabulary only.
+    pub fn shipped() -> Vocabulary {
+        Vocabulary::load(&VocabularyFiles::default()).expect("the shipped vocabulary parses")
+    }
+
+    /// The shipped vocabulary, then the user's files.
+    pub fn load(files: &VocabularyFiles) -> Result<Vocabulary> {
+        let mut vocabulary = Vocabulary::default();
+        let mut hasher = blake3::Hasher::new();
+        let sources: [(&str, &Option<PathBuf>, Kind); 4] = [
+            (LEXICON, &files.lexicon, Kind::Lexicon),
+            (STOPWORDS, &files.stopwords, Kind::Stopwords),
+            (SYNONYMS, &files.synonyms, Kind::Synonyms),
+            (GLOSSARY, &files.glossary, Kind::Glossary),
+        ];
+        for (shipped, user, kind) in sources {
+            hasher.update(shipped.as_bytes());
+            vocabulary.add(shipped, kind, kind.shipped_name())?;
+            if let Some(path) = user {
+                let text = read_text(path)?;
+                hasher.update(b"\0user\0");
+                hasher.update(text.as_bytes());
+                vocabulary.add(&text, kind, &path.display().to_string())?;
+            }
+            hasher.update(b"\0");
+        }
+        vocabulary.digest = hasher.finalize().to_hex().to_string();
+        Ok(vocabulary)
+    }
+
+    fn add(&mut self, text: &str, kind: Kind, file: &str) -> Result<()> {
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = |message: &str| Error::BadLine {
+                file: file.to_string(),
+                line: number + 1,
+                message: message.to_string(),
+            };
+            match kind {
+                Kind::Lexicon => {
+                    let mut parts = line.split_whitespace();
+                    let word = fold_text(parts.next().unwrap_or_default());
+                    let frequency = match parts.next() {
+                        Some(f) => Some(
+                            f.parse::<usize>()
+                                .map_err(|_| bad("the frequency must be a whole number"))?,
+                        ),
+                        None => None,
+                    };
+                    self.lexicon.push((word, frequency));
+                }
+                Kind::Stopwords => {
+                    for word in line.split_whitespace() {
+                        self.stopwords.insert(fold_text(word));
+                    }
+                }
+                Kind::Synonyms => {
+                    if let Some((from, to)) = line.split_once("=>") {
+                        let to: Vec<String> = to.split_whitespace().map(fold_text).collect();
+                        for word in from.split_whitespace().map(fold_text) {
+                            self.add_synonyms(&word, &to);
+                        }
+                    } else {
+                        let words: Vec<String> = line.split_whitespace().map(fold_text).collect();
+                        if words.len() < 2 {
+                            return Err(bad("a synonym group needs at least two words"));
+                        }
+                        for word in &words {
+                            self.add_synonyms(word, &words);
+                        }
+                    }
+                }
+                Kind::Glossary => {
+                    let (english, chinese) = line
+                        .split_once('=')
+                        .ok_or_else(|| bad("expected `english phrase = 中文`"))?;
+                    let chinese: Vec<String> = chinese.split_whitespace().map(fold_text).collect();
+                    if chinese.is_empty() {
+                        return Err(bad("no Chinese words after `=`"));
+                    }
+                    let phrases: Vec<Vec<String>> = english
+                        .split('|')
+                        .map(english_words)
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    if phrases.is_empty() {
+                        return Err(bad("no English phrase before `=`"));
+                    }
+                    let entry = self.glossary.len();
+                    for phrase in &phrases {
+                        self.longest_phrase = self.longest_phrase.max(phrase.len());
+                        self.phrases.insert(phrase.join(" "), entry);
+                    }
+                    self.glossary.push(GlossaryEntry {
+                        english: phrases,
+                        chinese,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_synonyms(&mut self, word: &str, others: &[String]) {
+        let list = self.synonyms.entry(word.to_string()).or_default();
+        for other in others {
+            if other != word && !list.contains(other) {
+                list.push(other.clone());
+            }
+        }
+    }
+
+    pub fn is_stopword(&self, folded_word: &str) -> bool {
+        self.stopwords.contains(folded_word)
+    }
+
+    /// The words a query for `folded_word` also finds.
+    pub fn synonyms_of(&self, folded_word: &str) -> &[String] {
+        self.synonyms
+            .get(folded_word)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The longest glossary phrase starting at `words[0]`: how many words it covers and its
+    /// entry. `words` must be folded and singular (see [`english_words`]).
+    pub fn glossary_match(&self, words: &[String]) -> Option<(usize, &GlossaryEntry)> {
+        for length in (1..=self.longest_phrase.min(words.len())).rev() {
+            if let Some(&entry) = self.phrases.get(&words[..length].join(" ")) {
+                return Some((length, &self.glossary[entry]));
+            }
+        }
+        None
+    }
+
+    /// Every Chinese word the vocabulary names, for the segmenter's dictionary.
+    fn chinese_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        words.extend(self.synonyms.keys().cloned());
+        words.extend(self.glossary.iter().flat_map(|e| e.chinese.iter().cloned()));
+        words.extend(self.stopwords.iter().cloned());
+        words.retain(|w| w.chars().any(crate::normalize::is_han));
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Lexicon,
+    Stopwords,
+    Synonyms,
+    Glossary,
+}
+
+impl Kind {
+    fn shipped_name(self) -> &'static str {
+        match self {
+            Kind::Lexicon => "data/lexicon.txt",
+            Kind::Stopwords => "data/stopwords.txt",
+            Kind::Synonyms => "data/synonyms.txt",
+            Kind::Glossary => "data/glossary_en.txt",
+        }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(crate::ingest::decode(&bytes).0)
+}
+
+/// Splits English text into folded, singular words: `Insurance Renewals` → `insurance renewal`.
+pub fn english_words(text: &str) -> Vec<String> {
+    fold_text(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect()
+}
+
+/// A light plural folding, the same for glossary and query (so it need not be right English).
+fn singular(word: &str) -> String {
+    let keep = word.len() <= 3
+        || word.ends_with("ss")
+        || word.ends_with("us")
+        || word.ends_with("is")
+        || !word.bytes().all(|b| b.is_ascii_alphabetic());
+    if keep {
+        word.to_string()
+    } else if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = word.strip_suffix('s') {
+        stem.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// jieba over folded text, in search mode (a long word also yields the shorter words inside it),
+/// without HMM guessing so that a query and an indexed duty containing the same string are cut
+/// the same way.
+#[derive(Clone)]
+pub struct Segmenter {
+    jieba: Arc<Jieba>,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Segmenter({:?})", self.jieba)
+    }
+}
+
+impl Segmenter {
+    /// jieba's full dictionary plus every word of the vocabulary. Costs about 100–250 ms (the
+    /// dictionary load): done when indexing, never per query.
+    pub fn with_vocabulary(vocabulary: &Vocabulary) -> Segmenter {
+        let mut jieba = Jieba::new();
+        for (word, frequency) in &vocabulary.lexicon {
+            let frequency = frequency.unwrap_or_else(|| {
+                // A word the dictionary already rates highly keeps its rating.
+                LEXICON_FREQUENCY.max(jieba.suggest_freq(word))
+            });
+            jieba.add_word(word, Some(frequency), None);
+        }
+        for word in vocabulary.chinese_words() {
+            if !jieba.has_word(&word) {
+                let frequency = LEXICON_FREQUENCY.max(jieba.suggest_freq(&word));
+                jieba.add_word(&word, Some(frequency), None);
+            }
+        }
+        Segmenter {
+            jieba: Arc::new(jieba),
+        }
+    }
+
+    /// A small dictionary (as written by [`Segmenter::dictionary_for`]): loads in a millisecond or
+    /// two, where jieba's full dictionary takes a hundred.
+    pub fn from_dictionary(text: &str) -> Result<Segmenter> {
+        let mut total = DEFAULT_TOTAL;
+        let mut body = String::with_capacity(text.len());
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("#total ") {
+                total = rest.trim().parse().unwrap_or(DEFAULT_TOTAL);
+            } else if !line.starts_with('#') {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+        let mut jieba = Jieba::with_dict(&mut body.as_bytes())
+            .map_err(|e| Error::Other(format!("segmenter dictionary: {e}")))?;
+        // Word probabilities are frequency / total: padding the total back to the full
+        // dictionary's keeps every route's probability, and so the cut, the same as at index time.
+        let small_total = total_frequency(&jieba).unwrap_or(0);
+        if total > small_total {
+            jieba.add_word("\u{F8FF}", Some(total - small_total), None);
+        }
+        Ok(Segmenter {
+            jieba: Arc::new(jieba),
+        })
+    }
+
+    /// The dictionary a query-time segmenter needs: `words` (the index's terms and the
+    /// vocabulary's words) with this segmenter's frequencies, and the total frequency.
+    pub fn dictionary_for<'a>(&self, words: impl IntoIterator<Item = &'a str>) -> String {
+        let mut out = format!(
+            "#total {}\n",
+            total_frequency(&self.jieba).unwrap_or(DEFAULT_TOTAL)
+        );
+        let mut seen = HashSet::new();
+        for word in words {
+            if word.chars().any(char::is_whitespace) || !seen.insert(word) {
+                continue;
+            }
+            if self.jieba.has_word(word) {
+                out.push_str(&format!("{} {}\n", word, self.jieba.suggest_freq(word)));
+            }
+        }
+        out
+    }
+
+    /// The words of the vocabulary that a query-time dictionary must hold besides the index's terms.
+    pub fn vocabulary_words(vocabulary: &Vocabulary) -> Vec<String> {
+        let mut words = vocabulary.chinese_words();
+        words.extend(vocabulary.lexicon.iter().map(|(w, _)| w.clone()));
+        words
+    }
+
+    /// Search-mode tokens of `text`: every word and the dictionary words inside longer ones,
+    /// sorted by position; punctuation and spaces dropped. Offsets refer to the original text.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        self.cut(text, true)
+    }
+
+    /// Precise-mode words of `text` (no overlaps), punctuation and spaces dropped.
+    pub fn words(&self, text: &str) -> Vec<Token> {
+        self.cut(text, false)
+    }
+
+    fn cut(&self, text: &str, search: bool) -> Vec<Token> {
+        let folded = fold_text(text);
+        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bytes.push(text.len());
+        let raw = if search {
+            self.jieba.cut_for_search(&folded, false)
+        } else {
+            self.jieba.cut(&folded, false)
+        };
+        let mut tokens: Vec<Token> = raw
+            .into_iter()
+            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .map(|t| Token {
+                text: t.word.to_string(),
+                start: t.start,
+                end: t.end,
+                byte_start: bytes[t.start],
+                byte_end: bytes[t.end],
+            })
+            .collect();
+        tokens.sort_by_key(|t| (t.start, t.end));
+        tokens
+    }
+}
+
+/// jieba-rs keeps its total frequency private but prints it in its Debug form.
+fn total_frequency(jieba: &Jieba) -> Option<usize> {
+    let debug = format!("{jieba:?}");
+    let rest = &debug[debug.find("total_freq: ")? + "total_freq: ".len()..];
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The tantivy tokenizer: search-mode jieba tokens over folded text, positions in characters,
+/// offsets in bytes of the original text.
+#[derive(Clone)]
+pub struct ZhTokenizer {
+    segmenter: Segmenter,
+}
+
+impl ZhTokenizer {
+    pub fn new(segmenter: Segmenter) -> ZhTokenizer {
+        ZhTokenizer { segmenter }
+    }
+}
+
+pub struct ZhTokenStream {
+    tokens: Vec<tantivy::tokenizer::Token>,
+    next: usize,
+}
+
+impl tantivy::tokenizer::Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = ZhTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
+        let tokens = self
+            .segmenter
+            .tokens(text)
+            .into_iter()
+            .map(|t| tantivy::tokenizer::Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position: t.start,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        ZhTokenStream { tokens, next: 0 }
+    }
+}
+
+impl tantivy::tokenizer::TokenStream for ZhTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// A segmenter with the shipped vocabulary, built once per process (tests, one-off tools).
+pub fn shipped_segmenter() -> &'static Segmenter {
+    static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
+    SEGMENTER.get_or_init(|| Segmenter::with_vocabulary(&Vocabulary::shipped()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(tokens: &[Token]) -> Vec<&str> {
+        tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn folding_keeps_one_character_per_character() {
+        assert_eq!(fold_text("負責保險續保"), "负责保险续保");
+        assert_eq!(fold_text("ＣＳＩ　考核"), "csi 考核");
+        let text = "展車清潔由誰負責（ＰＤＩ）";
+        assert_eq!(fold_text(text).chars().count(), text.chars().count());
+    }
+
+    #[test]
+    fn lexicon_words_stay_whole() {
+        let segmenter = shipped_segmenter();
+        let tokens = segmenter.words("负责展车的清洁,发展二网,做好加装及保险工作,PDI检测");
+        let words = words(&tokens);
+        for expected in ["展车", "二网", "加装", "pdi"] {
+            assert!(
+                words.contains(&expected),
+                "{expected} missing from {words:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn offsets_point_at_the_original_characters() {
+        let segmenter = shipped_segmenter();
+        let text = "負責ＰＤＩ檢測與續保";
+        for token in segmenter.tokens(text) {
+            let original: String = text
+                .chars()
+                .skip(token.start)
+                .take(token.end - token.start)
+                .collect();
+            assert_eq!(&text[token.byte_start..token.byte_end], original);
+            assert_eq!(fold_text(&original), token.text);
+        }
+        let tokens = segmenter.tokens(text);
+        assert!(words(&tokens).contains(&"续保"));
+        assert!(words(&tokens).contains(&"pdi"));
+    }
+
+    #[test]
+    fn search_mode_yields_the_words_inside_long_words() {
+        let tokens = shipped_segmenter().tokens("试乘试驾车辆的维护");
+        let words = words(&tokens);
+        assert!(words.contains(&"试乘试驾"), "{words:?}");
+        assert!(words.contains(&"试驾"), "{words:?}");
+    }
+
+    #[test]
+    fn small_dictionary_cuts_like_the_full_one() {
+        let full = shipped_segmenter();
+        let corpus = include_str!("../corpus/4s店岗位职责合集.txt");
+        let mut terms: Vec<String> = full.tokens(corpus).into_iter().map(|t| t.text).collect();
+        terms.extend(Segmenter::vocabulary_words(&Vocabulary::shipped()));
+        let dictionary = full.dictionary_for(terms.iter().map(String::as_str));
+        let small = Segmenter::from_dictionary(&dictionary).unwrap();
+        let mut differ = 0;
+        let lines: Vec<&str> = corpus.lines().filter(|l| !l.trim().is_empty()).collect();
+        for line in &lines {
+            if full.tokens(line) != small.tokens(line) {
+                differ += 1;
+            }
+        }
+        assert_eq!(
+            differ,
+            0,
+            "{differ} of {} lines cut differently",
+            lines.len()
+        );
+    }
+
+    #[test]
+    fn traditional_table_agrees_with_zhconv() {
+        let map = traditional_map();
+        assert!(map.len() > 3000);
+        for (&traditional, &simplified) in map.iter().take(400) {
+            let converted = zhconv::zhconv(&traditional.to_string(), zhconv::Variant::ZhHans);
+            assert_eq!(converted, simplified.to_string(), "{traditional}");
+        }
+    }
+
+    #[test]
+    fn english_words_are_folded_and_singular() {
+        assert_eq!(
+            english_words("Insurance Renewals, accessories"),
+            ["insurance", "renewal", "accessory"]
+        );
+        let vocabulary = Vocabulary::shipped();
+        let words = english_words("insurance renewals today");
+        let (length, entry) = vocabulary.glossary_match(&words).unwrap();
+        assert_eq!(length, 2);
+        assert_eq!(entry.chinese[0], "续保");
+    }
+
+    #[test]
+    fn user_files_extend_the_vocabulary_and_errors_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let synonyms = dir.path().join("synonyms.txt");
+        std::fs::write(&synonyms, "# mine\n洗车 清洗车辆\n").unwrap();
+        let files = VocabularyFiles {
+            synonyms: Some(synonyms.clone()),
+            ..Default::default()
+        };
+        let vocabulary = Vocabulary::load(&files).unwrap();
+        assert_eq!(vocabulary.synonyms_of("洗车"), ["清洗车辆"]);
+        assert_ne!(vocabulary.digest, Vocabulary::shipped().digest);
+        std::fs::write(&synonyms, "洗车 清洗车辆\n孤单\n").unwrap();
+        let error = Vocabulary::load(&files).unwrap_err().to_string();
+        assert!(error.contains("synonyms.txt:2"), "{error}");
+    }
+}
