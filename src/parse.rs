@@ -1,10 +1,1228 @@
-//! parse: lines in, documents → positions → duties out, each with the lines it came from.
+//! parse: lines in, documents → positions → duties out, each with the lines it came from, and
+//! every character of the input accounted to one class (duty, heading, numbering, noise, unparsed).
+//!
+//! The parser works in two passes over a file. The first cuts every line into *pieces* at its
+//! numbering markers (a merged file runs whole lists together on one line, so a line is not a
+//! unit). The second walks the pieces in order with a small state machine — current document,
+//! current position, last duty — deciding for each piece whether it is a title, a section
+//! heading, position metadata, a duty, the continuation of a wrapped duty, or noise. The words
+//! that drive those decisions live in `data/parse.txt` and `data/roles.txt`.
 
-use crate::ingest::SourceText;
-use crate::model::Corpus;
-use crate::{LoadOptions, Result};
+mod markers;
+mod vocabulary;
+
+pub use markers::{scan_markers, Marker, MarkerStyle};
+pub use vocabulary::Vocabulary;
+
+use crate::error::{Error, Result};
+use crate::ingest::{split_lines, SourceText};
+use crate::model::*;
+use crate::normalize::{fold_width, is_han};
+use crate::roles::RoleRules;
+use crate::LoadOptions;
+use std::collections::HashMap;
+
+/// The class a character of the input was accounted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    Duty,
+    Heading,
+    Numbering,
+    Noise,
+    Unparsed,
+}
 
 /// Parses decoded sources into one corpus (documents numbered across all sources).
-pub fn parse_sources(_sources: &[SourceText], _options: &LoadOptions) -> Result<Corpus> {
-    Ok(Corpus::default())
+pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Corpus> {
+    let rules = match &options.aliases {
+        Some(path) => RoleRules::with_user_file(path)?,
+        None => RoleRules::shipped(),
+    };
+    let manifest = match &options.manifest {
+        Some(path) => read_manifest(path)?,
+        None => HashMap::new(),
+    };
+    let vocabulary = Vocabulary::shipped();
+    let mut corpus = Corpus::default();
+    for source in sources {
+        let parsed = parse_text(&source.file, &source.text, &vocabulary, &rules);
+        let mut report = parsed.report;
+        report.encoding = source.encoding.clone();
+        for mut document in parsed.documents {
+            document.id = format!("d{}", corpus.documents.len() + 1);
+            if let Some(store) = manifest
+                .get(&document.id)
+                .or_else(|| manifest.get(&document.title))
+            {
+                document.store = store.clone();
+            }
+            corpus.documents.push(document);
+        }
+        corpus.files.push(report);
+    }
+    Ok(corpus)
+}
+
+/// A manifest: `KEY<TAB>STORE` or `KEY = STORE` per line, KEY a document id or title.
+fn read_manifest(path: &std::path::Path) -> Result<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut map = HashMap::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, store) = line
+            .split_once('\t')
+            .or_else(|| line.split_once('='))
+            .ok_or_else(|| Error::BadLine {
+                file: path.display().to_string(),
+                line: index + 1,
+                message: format!("expected `DOCUMENT<TAB>STORE` or `DOCUMENT = STORE`: {line}"),
+            })?;
+        map.insert(key.trim().to_string(), store.trim().to_string());
+    }
+    Ok(map)
+}
+
+/// The documents of one file and the accounting of its characters.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub documents: Vec<Document>,
+    pub report: FileReport,
+    /// Per line (0-based), the class of each character (whitespace included, not counted).
+    pub classes: Vec<Vec<CharClass>>,
+}
+
+/// Parses one decoded file. Never fails: what cannot be placed is reported as unparsed.
+pub fn parse_text(
+    file: &str,
+    text: &str,
+    vocabulary: &Vocabulary,
+    rules: &RoleRules,
+) -> ParsedFile {
+    let raw_lines = split_lines(text);
+    let lines: Vec<Vec<char>> = raw_lines.iter().map(|l| l.chars().collect()).collect();
+    let folded: Vec<Vec<char>> = raw_lines
+        .iter()
+        .map(|l| fold_width(l).chars().collect())
+        .collect();
+    let mut parser = Parser {
+        file: file.to_string(),
+        vocabulary,
+        rules,
+        classes: lines
+            .iter()
+            .map(|l| vec![CharClass::Unparsed; l.len()])
+            .collect(),
+        lines,
+        folded,
+        documents: Vec::new(),
+        document: None,
+        department: None,
+        last_was_duty: false,
+        last_arabic: None,
+    };
+    let items = parser.scan();
+    parser.walk(&items);
+    parser.finish()
+}
+
+/// One unit of the first pass: a document title line, or a piece of a line.
+#[derive(Debug, Clone)]
+enum Item {
+    DocumentTitle {
+        line: usize,
+        title: String,
+        /// `【篇一:…】`: a part of a merged file, whose title beats the one before it.
+        part: bool,
+    },
+    Piece(Piece),
+}
+
+/// A stretch of one line: an optional numbering marker and the text after it.
+#[derive(Debug, Clone)]
+struct Piece {
+    line: usize,
+    marker: Option<Marker>,
+    /// Char range of the text (after the marker), trimmed.
+    start: usize,
+    end: usize,
+}
+
+struct DocumentBuilder {
+    title: String,
+    line_start: usize,
+    line_end: usize,
+    narrative: bool,
+    /// Anything but titles seen yet: a document title right after a bare title only adds to it.
+    content_seen: bool,
+    positions: Vec<PositionBuilder>,
+    /// Folded titles seen for this document, to recognise the title repeated on later lines.
+    titles: Vec<String>,
+}
+
+struct PositionBuilder {
+    title: String,
+    department: Option<String>,
+    reports_to: Vec<String>,
+    subordinates: Vec<String>,
+    kind: PositionKind,
+    duties: Vec<DutyBuilder>,
+    line_start: usize,
+    line_end: usize,
+    /// Titled in the text (not made up for a list that had no title).
+    titled: bool,
+}
+
+struct DutyBuilder {
+    n: Option<String>,
+    value: Option<u32>,
+    text: String,
+    line: usize,
+}
+
+/// How a short stretch of text reads on its own.
+#[derive(Debug, Clone, PartialEq)]
+enum Chunk {
+    /// The document's title again.
+    DocumentRepeat,
+    /// `直接上级:总经理`.
+    ReportsTo(Vec<String>),
+    /// `直接下级:A、B`.
+    Subordinates(Vec<String>),
+    /// `任职条件`, `岗位职责:` — opens a list of that kind for the current position.
+    Section(PositionKind),
+    /// `销售经理岗位职责`, `岗位名称:销售经理`: a title that says it is one.
+    ExplicitTitle(String),
+    /// `销售经理`: a role name, a title only where a list follows.
+    RoleName(String),
+    /// `销售部`.
+    Department(String),
+    /// `活动开展的形式:` — a list that is not duties.
+    OtherSection(String),
+    Text,
+}
+
+impl Chunk {
+    fn is_heading(&self) -> bool {
+        !matches!(self, Chunk::Text)
+    }
+}
+
+struct Parser<'a> {
+    file: String,
+    vocabulary: &'a Vocabulary,
+    rules: &'a RoleRules,
+    lines: Vec<Vec<char>>,
+    folded: Vec<Vec<char>>,
+    classes: Vec<Vec<CharClass>>,
+    documents: Vec<DocumentBuilder>,
+    document: Option<DocumentBuilder>,
+    department: Option<String>,
+    /// The last thing placed was a duty (so an unnumbered line may continue it).
+    last_was_duty: bool,
+    last_arabic: Option<u32>,
+}
+
+/// The title of a list whose title was lost in the merge.
+pub const UNTITLED: &str = "(无标题)";
+
+const TERMINATORS: &[char] = &['。', ';', ';', '!', '?', '!', '?'];
+
+fn is_terminated(text: &str) -> bool {
+    text.trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| TERMINATORS.contains(&c) || c == '.')
+}
+
+fn compact(text: &str) -> String {
+    crate::normalize::for_matching(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+impl<'a> Parser<'a> {
+    // ---- pass 1: lines → items --------------------------------------------------------------
+
+    fn scan(&mut self) -> Vec<Item> {
+        let mut items = Vec::new();
+        for index in 0..self.lines.len() {
+            let folded: String = self.folded[index].iter().collect();
+            if folded.trim().is_empty() {
+                continue;
+            }
+            if self.vocabulary.is_noise_line(&folded) {
+                self.mark(index, 0, self.lines[index].len(), CharClass::Noise);
+                continue;
+            }
+            for (start, end) in self.vocabulary.noise_ranges(&folded) {
+                self.mark(index, start, end, CharClass::Noise);
+            }
+            if let Some((title, part)) = self.document_title(index) {
+                items.push(Item::DocumentTitle {
+                    line: index,
+                    title,
+                    part,
+                });
+                continue;
+            }
+            let visible = self.visible(index);
+            let markers = scan_markers(&visible, &mut self.last_arabic);
+            let first_start = markers.first().map_or(visible.len(), |m| m.start);
+            let (start, end) = trim_range(&visible, 0, first_start);
+            if start < end {
+                items.push(Item::Piece(Piece {
+                    line: index,
+                    marker: None,
+                    start,
+                    end,
+                }));
+            }
+            for (k, marker) in markers.iter().enumerate() {
+                self.mark(index, marker.start, marker.end, CharClass::Numbering);
+                let next_start = markers.get(k + 1).map_or(visible.len(), |m| m.start);
+                let (start, end) = trim_range(&visible, marker.end, next_start);
+                items.push(Item::Piece(Piece {
+                    line: index,
+                    marker: Some(marker.clone()),
+                    start: start.max(marker.end),
+                    end: end.max(marker.end),
+                }));
+            }
+        }
+        items
+    }
+
+    /// The folded line with noise blanked out, so markers and text never include noise.
+    fn visible(&self, line: usize) -> Vec<char> {
+        self.folded[line]
+            .iter()
+            .zip(&self.classes[line])
+            .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
+            .collect()
+    }
+
+    /// Whether a whole line titles a document: short, no numbering, a document word such as
+    /// 岗位职责, and not merely a role's own title (unless the next line repeats it).
+    fn document_title(&self, line: usize) -> Option<(String, bool)> {
+        let visible: String = self.visible(line).iter().collect();
+        let text = visible.trim();
+        if let Some(inner) = text
+            .strip_prefix('【')
+            .and_then(|t| t.strip_suffix('】'))
+            .filter(|t| t.starts_with('篇'))
+        {
+            let title = inner.split_once(':').map_or(inner, |(_, t)| t).trim();
+            return Some((title.to_string(), true));
+        }
+        let length = text.chars().count();
+        if !(3..=40).contains(&length)
+            || text.chars().any(|c| TERMINATORS.contains(&c) || c == ',')
+            || !self.vocabulary.has_document_word(text)
+        {
+            return None;
+        }
+        let mut last = None;
+        if !scan_markers(&self.visible(line), &mut last).is_empty() {
+            return None;
+        }
+        // `岗位职责:`, `直接下级:…` are headings inside a position, not document titles.
+        if matches!(
+            self.classify_chunk(text, false),
+            Chunk::Section(_) | Chunk::ReportsTo(_) | Chunk::Subordinates(_)
+        ) || text.starts_with("岗位名称")
+        {
+            return None;
+        }
+        // `XXX公司 组织结构图 总经理岗位职责`: the line ends in a position's title.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() > 1 && self.rules.is_role_title(words[words.len() - 1]) {
+            return None;
+        }
+        let compact_text = compact(text);
+        let next_repeats = (line + 1..self.lines.len())
+            .map(|l| compact(&self.visible(l).iter().collect::<String>()))
+            .find(|l| !l.is_empty())
+            .is_some_and(|next| next.starts_with(&compact_text) && next != compact_text);
+        let role_only =
+            self.rules.is_role_title(text) && !self.vocabulary.has_collective_word(text);
+        if role_only && !next_repeats {
+            return None;
+        }
+        Some((text.to_string(), false))
+    }
+
+    // ---- pass 2: items → documents ----------------------------------------------------------
+
+    fn walk(&mut self, items: &[Item]) {
+        for (index, item) in items.iter().enumerate() {
+            let next = items.get(index + 1);
+            match item {
+                Item::DocumentTitle { line, title, part } => {
+                    self.document_title_line(*line, title, *part)
+                }
+                Item::Piece(piece) => self.piece(piece, next),
+            }
+        }
+    }
+
+    fn document_title_line(&mut self, line: usize, title: &str, part: bool) {
+        self.mark_text(line, 0, self.lines[line].len(), CharClass::Heading);
+        let compact_title = compact(title);
+        if let Some(document) = &mut self.document {
+            let repeat = document
+                .titles
+                .iter()
+                .any(|t| t.starts_with(&compact_title) || compact_title.starts_with(t.as_str()));
+            if repeat || !document.content_seen {
+                // The title again, or a subtitle under a title with nothing yet below it.
+                if part {
+                    document.title = title.to_string();
+                    document.narrative = self.vocabulary.is_narrative(title);
+                }
+                document.titles.push(compact_title);
+                document.line_end = line;
+                return;
+            }
+        }
+        self.start_document(line, title);
+    }
+
+    fn start_document(&mut self, line: usize, title: &str) {
+        self.close_document();
+        self.department = None;
+        self.last_was_duty = false;
+        self.document = Some(DocumentBuilder {
+            title: title.to_string(),
+            line_start: line,
+            line_end: line,
+            narrative: self.vocabulary.is_narrative(title),
+            content_seen: false,
+            positions: Vec::new(),
+            titles: vec![compact(title)],
+        });
+    }
+
+    fn close_document(&mut self) {
+        if let Some(document) = self.document.take() {
+            self.documents.push(document);
+        }
+    }
+
+    fn document_mut(&mut self, line: usize) -> &mut DocumentBuilder {
+        if self.document.is_none() {
+            // Text before any title: a document named after the file.
+            let stem = std::path::Path::new(&self.file)
+                .file_stem()
+                .map_or_else(|| self.file.clone(), |s| s.to_string_lossy().into_owned());
+            self.document = Some(DocumentBuilder {
+                title: stem.clone(),
+                line_start: line,
+                line_end: line,
+                narrative: false,
+                content_seen: false,
+                positions: Vec::new(),
+                titles: vec![compact(&stem)],
+            });
+        }
+        let document = self.document.as_mut().expect("just set");
+        document.line_end = document.line_end.max(line);
+        document
+    }
+
+    fn piece_text(&self, line: usize, start: usize, end: usize) -> String {
+        self.visible(line)[start..end].iter().collect()
+    }
+
+    fn piece(&mut self, piece: &Piece, next: Option<&Item>) {
+        self.document_mut(piece.line);
+        let text = self.piece_text(piece.line, piece.start, piece.end);
+        let marker = piece.marker.as_ref();
+        if let Some(marker) = marker {
+            if marker.style == MarkerStyle::SubLetter && self.last_was_duty {
+                let label = format!("{})", marker.label);
+                self.append_to_last_duty(piece.line, piece.start, piece.end, Some(&label));
+                return;
+            }
+        }
+        if text.trim().is_empty() {
+            // An empty number (`3、 4、 5、`): numbering only.
+            if let Some(marker) = marker {
+                if marker.value == Some(1) {
+                    self.restart_list(piece.line);
+                }
+            }
+            return;
+        }
+        let next_starts_list = next_starts_list(next);
+        match marker {
+            None => self.head_piece(piece, next_starts_list),
+            Some(marker) => self.marker_piece(piece, marker, &text, next, next_starts_list),
+        }
+    }
+
+    /// Text at the start of a line before any marker: titles, metadata, the continuation of a
+    /// wrapped duty, an unnumbered duty, or prose.
+    fn head_piece(&mut self, piece: &Piece, next_starts_list: bool) {
+        let chunks = self.chunks(piece.line, piece.start, piece.end);
+        let kinds: Vec<Chunk> = chunks
+            .iter()
+            .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), true))
+            .collect();
+        let continuing = self.last_was_duty && !self.last_duty_terminated();
+        let all_headings = kinds.iter().all(Chunk::is_heading);
+        let strong_heading = kinds
+            .iter()
+            .any(|k| !matches!(k, Chunk::Text | Chunk::RoleName(_) | Chunk::Department(_)));
+        if all_headings && (!continuing || strong_heading) {
+            for (&(s, e), kind) in chunks.iter().zip(&kinds) {
+                self.heading_chunk(piece.line, s, e, kind, true);
+            }
+            return;
+        }
+        if continuing {
+            self.append_to_last_duty(piece.line, piece.start, piece.end, None);
+            return;
+        }
+        // Headings at the end of a line of text: `XXX公司 组织结构图 总经理岗位职责`.
+        let tail = trailing_headings(&kinds, next_starts_list);
+        let body_end = if tail < chunks.len() {
+            chunks[tail].0
+        } else {
+            piece.end
+        };
+        let (body_start, body_end) = trim_range(&self.visible(piece.line), piece.start, body_end);
+        if body_start < body_end {
+            let in_list = self
+                .current_position()
+                .is_some_and(|p| !p.duties.is_empty() || p.titled);
+            let narrative = self.document.as_ref().is_some_and(|d| d.narrative);
+            if tail < chunks.len() && !in_list {
+                // Short text before a title on its line: a company name, 组织结构图.
+                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
+            } else if narrative && !self.current_position().is_some_and(|p| p.titled) {
+                self.mark_text(piece.line, body_start, body_end, CharClass::Noise);
+            } else if in_list {
+                self.add_duty(piece.line, body_start, body_end, None, None);
+            } else if narrative {
+                self.mark_text(piece.line, body_start, body_end, CharClass::Noise);
+            }
+            // Otherwise the text stays unparsed, for `zhize check` to report.
+        }
+        for (&(s, e), kind) in chunks.iter().zip(&kinds).skip(tail) {
+            self.heading_chunk(piece.line, s, e, kind, true);
+        }
+    }
+
+    /// A numbered piece: a title (`(二)、销售部经理`, `一、金融总监岗位职责:`), a department, a
+    /// section, or a duty — possibly with a title glued to its end.
+    fn marker_piece(
+        &mut self,
+        piece: &Piece,
+        marker: &Marker,
+        text: &str,
+        next: Option<&Item>,
+        next_starts_list: bool,
+    ) {
+        let chunks = self.chunks(piece.line, piece.start, piece.end);
+        let first = self.piece_text(piece.line, chunks[0].0, chunks[0].1);
+        let first_kind = self.classify_chunk(&first, false);
+        let next_is_nested = next_marker(next).is_some_and(|m| {
+            m.value == Some(1) || (m.style != marker.style && m.style != MarkerStyle::SubLetter)
+        });
+        let whole_is_one_chunk = chunks.len() == 1;
+        let title_here = match &first_kind {
+            Chunk::ExplicitTitle(title) => next_is_nested || self.rules.is_role_title(title),
+            Chunk::Section(_) | Chunk::OtherSection(_) => true,
+            Chunk::RoleName(_) | Chunk::Department(_) => {
+                next_is_nested && (whole_is_one_chunk || marker.style == MarkerStyle::Letter)
+            }
+            Chunk::ReportsTo(_) | Chunk::Subordinates(_) => true,
+            _ => false,
+        };
+        if title_here {
+            self.heading_chunk(piece.line, chunks[0].0, chunks[0].1, &first_kind, false);
+            if chunks.len() > 1 {
+                let (s, e) = trim_range(&self.visible(piece.line), chunks[1].0, piece.end);
+                // A description after the title (`A、市场总监 带领市场部…`): an unnumbered duty.
+                let rest: Vec<Chunk> = chunks[1..]
+                    .iter()
+                    .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), false))
+                    .collect();
+                if rest.iter().all(Chunk::is_heading) {
+                    for (&(s, e), kind) in chunks[1..].iter().zip(&rest) {
+                        self.heading_chunk(piece.line, s, e, kind, false);
+                    }
+                } else if s < e {
+                    self.add_duty(piece.line, s, e, None, None);
+                }
+            }
+            return;
+        }
+        let _ = text;
+        // A duty, with headings possibly glued to its end.
+        let kinds: Vec<Chunk> = chunks
+            .iter()
+            .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), false))
+            .collect();
+        let mut tail = trailing_headings(&kinds, next_starts_list).max(1);
+        // A short phrase after the last sentence, right before a list restarts, is the new
+        // list's title (`…媒体活动 活动策划 1、活动背景`).
+        if tail == chunks.len() && chunks.len() > 1 && next_starts_list {
+            let (s, e) = chunks[chunks.len() - 1];
+            let phrase = self.piece_text(piece.line, s, e);
+            if phrase.chars().count() <= 10 && !phrase.chars().any(|c| TERMINATORS.contains(&c)) {
+                tail = chunks.len() - 1;
+            }
+        }
+        let body_end = if tail < chunks.len() {
+            chunks[tail - 1].1
+        } else {
+            piece.end
+        };
+        if marker.value == Some(1) {
+            self.restart_list(piece.line);
+        } else if let Some(value) = marker.value {
+            self.restart_on_drop(piece.line, value);
+        }
+        let label = marker.label.clone();
+        self.add_duty(piece.line, piece.start, body_end, Some(label), marker.value);
+        for &(s, e) in &chunks[tail..] {
+            let phrase = self.piece_text(piece.line, s, e);
+            let mut kind = self.classify_chunk(&phrase, false);
+            if kind == Chunk::Text {
+                kind = Chunk::OtherSection(phrase.trim().to_string());
+            }
+            self.heading_chunk(piece.line, s, e, &kind, false);
+        }
+    }
+
+    /// Splits a piece's range into whitespace-separated chunks (char ranges).
+    fn chunks(&self, line: usize, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let visible = self.visible(line);
+        let mut chunks = Vec::new();
+        let mut chunk_start = None;
+        for (i, c) in visible.iter().enumerate().take(end).skip(start) {
+            if c.is_whitespace() {
+                if let Some(s) = chunk_start.take() {
+                    chunks.push((s, i));
+                }
+            } else if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+        }
+        if let Some(s) = chunk_start {
+            chunks.push((s, end));
+        }
+        if chunks.is_empty() {
+            chunks.push((start, end));
+        }
+        // `4s 店销售经理职责:` — a short Latin word split from the Chinese after it is one chunk.
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in chunks {
+            if let Some(last) = merged.last_mut() {
+                let previous = &visible[last.0..last.1];
+                if previous.len() <= 3 && previous.iter().all(|c| c.is_ascii_alphanumeric()) {
+                    last.1 = e;
+                    continue;
+                }
+            }
+            merged.push((s, e));
+        }
+        let chunks = merged;
+        // A chunk that ends a sentence and a title glued to it without a space
+        // (`…其他任务。销售顾问岗位职责`) are two chunks.
+        let mut split = Vec::new();
+        for (s, e) in chunks {
+            let cut = (s..e)
+                .rev()
+                .find(|&i| TERMINATORS.contains(&visible[i]) && i + 1 < e);
+            match cut {
+                Some(i) => {
+                    let tail: String = visible[i + 1..e].iter().collect();
+                    let kind = self.classify_chunk(&tail, false);
+                    if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
+                        split.push((s, i + 1));
+                        split.push((i + 1, e));
+                    } else {
+                        split.push((s, e));
+                    }
+                }
+                None => split.push((s, e)),
+            }
+        }
+        split
+    }
+
+    /// How a chunk of text reads on its own.
+    fn classify_chunk(&self, text: &str, head: bool) -> Chunk {
+        let text = text.trim();
+        let vocabulary = self.vocabulary;
+        if head {
+            if let Some(document) = &self.document {
+                let c = compact(text);
+                if !c.is_empty()
+                    && document.titles.iter().any(|t| {
+                        c.starts_with(t.as_str()) || (t.starts_with(&c) && c.chars().count() >= 4)
+                    })
+                {
+                    return Chunk::DocumentRepeat;
+                }
+            }
+        }
+        if let Some((label, value)) = text.split_once(':') {
+            let label = label.trim();
+            let value = value.trim();
+            if vocabulary.is_reports_to(label) {
+                return Chunk::ReportsTo(split_names(value));
+            }
+            if vocabulary.is_subordinates(label) {
+                return Chunk::Subordinates(split_names(value));
+            }
+            if label == "岗位名称" || label == "职位名称" {
+                return Chunk::ExplicitTitle(value.to_string());
+            }
+        }
+        let bare = text.trim_end_matches([':', ' ']);
+        if let Some(kind) = vocabulary.section(bare) {
+            return Chunk::Section(kind);
+        }
+        if text.chars().count() > 30 || text.chars().any(|c| TERMINATORS.contains(&c) || c == ',') {
+            return Chunk::Text;
+        }
+        // `职责二:4s店销售顾问岗位职责` — the numbered-alternative prefix says nothing.
+        let without_prefix = strip_alternative_prefix(bare);
+        if vocabulary.ends_with_duties_word(without_prefix) {
+            return Chunk::ExplicitTitle(without_prefix.to_string());
+        }
+        if self.rules.is_role_title(without_prefix) {
+            return Chunk::RoleName(without_prefix.to_string());
+        }
+        if vocabulary.is_department(bare) {
+            return Chunk::Department(bare.to_string());
+        }
+        if text.ends_with(':') && bare.chars().count() <= 15 && bare.chars().count() >= 2 {
+            return Chunk::OtherSection(bare.to_string());
+        }
+        Chunk::Text
+    }
+
+    fn heading_chunk(&mut self, line: usize, start: usize, end: usize, kind: &Chunk, head: bool) {
+        let _ = head;
+        match kind {
+            Chunk::Text => {
+                self.mark_text(line, start, end, CharClass::Heading);
+            }
+            Chunk::DocumentRepeat => {
+                self.mark_text(line, start, end, CharClass::Heading);
+            }
+            Chunk::ReportsTo(names) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                if let Some(position) = self.current_position_mut() {
+                    position.reports_to.extend(names.iter().cloned());
+                }
+            }
+            Chunk::Subordinates(names) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                if let Some(position) = self.current_position_mut() {
+                    position.subordinates.extend(names.iter().cloned());
+                }
+            }
+            Chunk::Section(kind) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                self.open_section(line, *kind);
+            }
+            Chunk::ExplicitTitle(title) | Chunk::RoleName(title) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                let title = self.clean_title(title);
+                // `市场部的工作范围、主要职责` describes a scope, not a post.
+                let descriptive = !self.rules.is_role_title(&title)
+                    && (title.contains('的') || title.contains('、'));
+                let kind = if descriptive {
+                    PositionKind::Other
+                } else {
+                    PositionKind::Duties
+                };
+                self.open_position(line, title, kind, true);
+            }
+            Chunk::Department(name) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                self.department = Some(name.clone());
+                self.last_was_duty = false;
+            }
+            Chunk::OtherSection(title) => {
+                self.mark_text(line, start, end, CharClass::Heading);
+                let title = title.trim_end_matches(':').to_string();
+                self.open_position(line, title, PositionKind::Other, true);
+            }
+        }
+        if let Some(document) = &mut self.document {
+            document.line_end = document.line_end.max(line);
+        }
+    }
+
+    /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,
+    /// but otherwise as written.
+    fn clean_title(&self, title: &str) -> String {
+        let stripped = strip_alternative_prefix(title.trim());
+        let mut text = stripped.trim_end_matches([':', ' ']).to_string();
+        for suffix in self.vocabulary.title_suffixes() {
+            if text.chars().count() > suffix.chars().count() + 1 {
+                if let Some(rest) = text.strip_suffix(suffix.as_str()) {
+                    text = rest.trim_end_matches(['的', ' ']).to_string();
+                    break;
+                }
+            }
+        }
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
+        text.trim_end_matches(['—', '-', ':']).to_string()
+    }
+
+    fn open_position(&mut self, line: usize, title: String, kind: PositionKind, titled: bool) {
+        let department = self.department.clone();
+        let document = self.document_mut(line);
+        document.content_seen = true;
+        // A title with nothing under it yet is replaced: `总经理` then `岗位名称:总经理`.
+        if document.positions.last().is_some_and(|p| {
+            p.duties.is_empty() && p.reports_to.is_empty() && p.subordinates.is_empty()
+        }) {
+            document.positions.pop();
+        }
+        document.positions.push(PositionBuilder {
+            title,
+            department,
+            reports_to: Vec::new(),
+            subordinates: Vec::new(),
+            kind,
+            duties: Vec::new(),
+            line_start: line,
+            line_end: line,
+            titled,
+        });
+        self.last_was_duty = false;
+    }
+
+    /// `任职条件` or `岗位职责:` under a position: the list that follows is of that kind.
+    fn open_section(&mut self, line: usize, kind: PositionKind) {
+        let Some(position) = self.current_position_mut() else {
+            if kind != PositionKind::Duties {
+                let title = UNTITLED.to_string();
+                self.open_position(line, title, kind, false);
+            }
+            return;
+        };
+        if position.duties.is_empty() {
+            position.kind = kind;
+            self.last_was_duty = false;
+            return;
+        }
+        if position.kind == kind {
+            return;
+        }
+        let title = position.title.clone();
+        let titled = position.titled;
+        let reports_to = position.reports_to.clone();
+        let subordinates = position.subordinates.clone();
+        self.open_position(line, title, kind, titled);
+        if let Some(position) = self.current_position_mut() {
+            position.reports_to = reports_to;
+            position.subordinates = subordinates;
+        }
+    }
+
+    /// A list numbered from 1 again under a position that already has numbered duties, with no
+    /// title between: a new list whose title was lost.
+    fn restart_list(&mut self, line: usize) {
+        let restart = self.current_position().is_some_and(|p| {
+            p.duties.iter().filter(|d| d.value.is_some()).count() >= 2
+                && p.duties
+                    .last()
+                    .is_some_and(|d| d.value.is_some_and(|v| v >= 2))
+        });
+        if restart {
+            let kind = self
+                .current_position()
+                .map_or(PositionKind::Duties, |p| p.kind);
+            self.open_position(line, UNTITLED.to_string(), kind, false);
+        }
+    }
+
+    /// Numbering that falls back (`…7、 8、 5、`) without a title between: a list whose title was
+    /// lost. A repeated number (two 19s) is a typo, not a new list.
+    fn restart_on_drop(&mut self, line: usize, value: u32) {
+        let drop = self.current_position().is_some_and(|p| {
+            p.duties
+                .iter()
+                .rev()
+                .find_map(|d| d.value)
+                .is_some_and(|last| value + 1 < last)
+        });
+        if drop {
+            let kind = self
+                .current_position()
+                .map_or(PositionKind::Duties, |p| p.kind);
+            self.open_position(line, UNTITLED.to_string(), kind, false);
+        }
+    }
+
+    fn current_position(&self) -> Option<&PositionBuilder> {
+        self.document.as_ref().and_then(|d| d.positions.last())
+    }
+
+    fn current_position_mut(&mut self) -> Option<&mut PositionBuilder> {
+        self.document.as_mut().and_then(|d| d.positions.last_mut())
+    }
+
+    fn last_duty_terminated(&self) -> bool {
+        self.current_position()
+            .and_then(|p| p.duties.last())
+            .is_none_or(|d| is_terminated(&d.text))
+    }
+
+    fn add_duty(
+        &mut self,
+        line: usize,
+        start: usize,
+        end: usize,
+        n: Option<String>,
+        value: Option<u32>,
+    ) {
+        let (start, end) = trim_range(&self.visible(line), start, end);
+        if start >= end {
+            return;
+        }
+        let text = join_wrapped(&self.original(line, start, end));
+        if text.is_empty() {
+            return;
+        }
+        if self.current_position().is_none() {
+            let title = self
+                .document
+                .as_ref()
+                .map(|d| d.title.clone())
+                .filter(|t| self.rules.is_role_title(t))
+                .map_or_else(|| UNTITLED.to_string(), |t| self.clean_title(&t));
+            self.open_position(line, title, PositionKind::Duties, false);
+        }
+        let narrative_untitled = self.document.as_ref().is_some_and(|d| d.narrative)
+            && !self.current_position().is_some_and(|p| p.titled);
+        if narrative_untitled {
+            self.mark_text(line, start, end, CharClass::Noise);
+            return;
+        }
+        self.mark_text(line, start, end, CharClass::Duty);
+        let document = self.document.as_mut().expect("position exists");
+        document.content_seen = true;
+        let position = document.positions.last_mut().expect("position exists");
+        position.line_end = position.line_end.max(line);
+        // A duty that ends in `、` was cut by a stray number: the next item continues it.
+        if let Some(last) = position.duties.last_mut() {
+            if last.text.ends_with('、') {
+                last.text = join_pieces(&last.text, &text);
+                self.last_was_duty = true;
+                return;
+            }
+        }
+        position.duties.push(DutyBuilder {
+            n,
+            value,
+            text,
+            line,
+        });
+        self.last_was_duty = true;
+    }
+
+    fn append_to_last_duty(&mut self, line: usize, start: usize, end: usize, label: Option<&str>) {
+        let (start, end) = trim_range(&self.visible(line), start, end);
+        let text = join_wrapped(&self.original(line, start, end));
+        let narrative = self.document.as_ref().is_some_and(|d| d.narrative)
+            && !self.current_position().is_some_and(|p| p.titled);
+        let class = if narrative {
+            CharClass::Noise
+        } else {
+            CharClass::Duty
+        };
+        self.mark_text(line, start, end, class);
+        if narrative {
+            return;
+        }
+        if let Some(position) = self.current_position_mut() {
+            position.line_end = position.line_end.max(line);
+            if let Some(last) = position.duties.last_mut() {
+                let addition = match label {
+                    Some(label) => format!("{label}{text}"),
+                    None => text,
+                };
+                last.text = if label.is_some() {
+                    format!("{} {}", last.text.trim_end(), addition)
+                } else {
+                    join_pieces(&last.text, &addition)
+                };
+            }
+        }
+        if let Some(document) = &mut self.document {
+            document.line_end = document.line_end.max(line);
+        }
+    }
+
+    fn original(&self, line: usize, start: usize, end: usize) -> String {
+        self.lines[line][start..end]
+            .iter()
+            .zip(&self.classes[line][start..end])
+            .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
+            .collect()
+    }
+
+    /// Marks a range; noise and numbering already marked keep their class.
+    fn mark_text(&mut self, line: usize, start: usize, end: usize, class: CharClass) {
+        for slot in &mut self.classes[line][start..end] {
+            if !matches!(slot, CharClass::Noise | CharClass::Numbering) {
+                *slot = class;
+            }
+        }
+    }
+
+    fn mark(&mut self, line: usize, start: usize, end: usize, class: CharClass) {
+        for slot in &mut self.classes[line][start..end] {
+            *slot = class;
+        }
+    }
+
+    // ---- results ----------------------------------------------------------------------------
+
+    fn finish(mut self) -> ParsedFile {
+        self.close_document();
+        let mut documents = Vec::new();
+        for builder in std::mem::take(&mut self.documents) {
+            let positions: Vec<Position> = builder
+                .positions
+                .into_iter()
+                .filter(|p| !p.duties.is_empty())
+                .map(|p| Position {
+                    role: if p.title == UNTITLED {
+                        p.title.clone()
+                    } else {
+                        self.rules.canonical(&p.title)
+                    },
+                    title: p.title,
+                    department: p.department,
+                    reports_to: p.reports_to,
+                    subordinates: p.subordinates,
+                    kind: p.kind,
+                    duties: p
+                        .duties
+                        .into_iter()
+                        .map(|d| Duty {
+                            n: d.n,
+                            text: d.text,
+                            line: d.line + 1,
+                        })
+                        .collect(),
+                    line_start: p.line_start + 1,
+                    line_end: p.line_end + 1,
+                })
+                .collect();
+            documents.push(Document {
+                id: String::new(),
+                store: builder.title.clone(),
+                title: builder.title,
+                file: self.file.clone(),
+                line_start: builder.line_start + 1,
+                line_end: builder.line_end + 1,
+                positions,
+            });
+        }
+        let report = self.report(&documents);
+        ParsedFile {
+            documents,
+            report,
+            classes: self.classes,
+        }
+    }
+
+    fn report(&self, documents: &[Document]) -> FileReport {
+        let mut report = FileReport {
+            file: self.file.clone(),
+            documents: documents.len(),
+            positions: documents.iter().map(|d| d.positions.len()).sum(),
+            duties: documents
+                .iter()
+                .flat_map(|d| &d.positions)
+                .map(|p| p.duties.len())
+                .sum(),
+            ..FileReport::default()
+        };
+        for (index, (line, classes)) in self.lines.iter().zip(&self.classes).enumerate() {
+            let mut counts = [0usize; 5];
+            for (&c, &class) in line.iter().zip(classes) {
+                if c.is_whitespace() {
+                    continue;
+                }
+                counts[class as usize] += 1;
+            }
+            let total: usize = counts.iter().sum();
+            if total == 0 {
+                continue;
+            }
+            report.chars.duty += counts[CharClass::Duty as usize];
+            report.chars.heading += counts[CharClass::Heading as usize];
+            report.chars.numbering += counts[CharClass::Numbering as usize];
+            report.chars.noise += counts[CharClass::Noise as usize];
+            report.chars.unparsed += counts[CharClass::Unparsed as usize];
+            // Numbers belong to the list they number.
+            let duty = counts[CharClass::Duty as usize] + counts[CharClass::Numbering as usize];
+            let heading = counts[CharClass::Heading as usize];
+            let noise = counts[CharClass::Noise as usize];
+            let unparsed = counts[CharClass::Unparsed as usize];
+            let most = duty.max(heading).max(noise).max(unparsed);
+            if duty == most {
+                report.lines.duty += 1;
+            } else if heading == most {
+                report.lines.heading += 1;
+            } else if noise == most {
+                report.lines.noise += 1;
+            } else {
+                report.lines.unparsed += 1;
+            }
+            if unparsed > 0 {
+                let text: String = line
+                    .iter()
+                    .zip(classes)
+                    .filter(|(_, &class)| class == CharClass::Unparsed)
+                    .map(|(&c, _)| c)
+                    .collect();
+                report.unparsed.push(UnparsedLine {
+                    line: index + 1,
+                    text: text.trim().to_string(),
+                });
+            }
+        }
+        report
+    }
+}
+
+fn next_marker(next: Option<&Item>) -> Option<&Marker> {
+    match next {
+        Some(Item::Piece(piece)) => piece.marker.as_ref(),
+        _ => None,
+    }
+}
+
+/// The next item starts a list at 1 (or is a bullet).
+fn next_starts_list(next: Option<&Item>) -> bool {
+    next_marker(next).is_some_and(|m| m.value == Some(1) || m.style == MarkerStyle::Bullet)
+}
+
+/// The index of the first of the trailing chunks that are headings (titles glued to the end of a
+/// duty or of a line). Role names and departments count only after a finished sentence.
+fn trailing_headings(kinds: &[Chunk], next_starts_list: bool) -> usize {
+    let mut tail = kinds.len();
+    while tail > 1 {
+        let kind = &kinds[tail - 1];
+        let strong = matches!(
+            kind,
+            Chunk::ExplicitTitle(_) | Chunk::Section(_) | Chunk::OtherSection(_)
+        );
+        let weak = matches!(kind, Chunk::RoleName(_) | Chunk::Department(_));
+        if strong || (weak && (next_starts_list || tail == kinds.len())) {
+            tail -= 1;
+        } else {
+            break;
+        }
+    }
+    tail
+}
+
+/// `职责二:`, `职责三:` before a title.
+fn strip_alternative_prefix(text: &str) -> &str {
+    let rest = text.trim_start();
+    if let Some(after) = rest.strip_prefix("职责") {
+        let numeral_end = after
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)))
+            .map_or(after.len(), |(i, _)| i);
+        if numeral_end > 0 {
+            if let Some(title) = after[numeral_end..].strip_prefix(':') {
+                return title.trim_start();
+            }
+        }
+    }
+    rest
+}
+
+fn split_names(value: &str) -> Vec<String> {
+    let value = value
+        .trim()
+        .trim_end_matches(':')
+        .trim_end_matches("岗位职责")
+        .trim_end_matches("工作职责");
+    value
+        .split(['、', ',', ',', '/', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn trim_range(chars: &[char], start: usize, end: usize) -> (usize, usize) {
+    let mut s = start.min(chars.len());
+    let mut e = end.min(chars.len());
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// Whether a space between these two characters is a line-wrap artefact rather than a word gap.
+fn wrap_space(before: char, after: char) -> bool {
+    let wide = |c: char| is_han(c) || !c.is_ascii();
+    wide(before) || wide(after)
+}
+
+/// Re-joins text that a converter wrapped: spaces next to Chinese characters are dropped, other
+/// runs of whitespace become one space.
+pub fn join_wrapped(text: &str) -> String {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(j).copied();
+            if let (Some(b), Some(a)) = (before, after) {
+                if !wrap_space(b, a) {
+                    out.push(' ');
+                }
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Joins a duty and the next line of it.
+fn join_pieces(first: &str, second: &str) -> String {
+    let first = first.trim_end();
+    let second = second.trim_start();
+    match (first.chars().last(), second.chars().next()) {
+        (Some(a), Some(b)) if !wrap_space(a, b) => format!("{first} {second}"),
+        _ => format!("{first}{second}"),
+    }
 }

@@ -1,47 +1,237 @@
 //! `zhize export`, `list`, `show` and `check`: what the parser found.
 
-use super::InputArgs;
-use clap::Args;
+use super::{found, InputArgs};
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use std::io::Write;
 use std::process::ExitCode;
+use zhize::render::{corpus as render, term};
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Print one JSON object per position, one per line.
+    /// Print one JSON object per position, one per line (JSON Lines).
     #[arg(long)]
     pub json: bool,
 }
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListWhat {
+    /// Documents, each with its store name and id.
+    Stores,
+    /// Every position of every document.
+    Positions,
+    /// Canonical roles, with how many stores define each.
+    Roles,
+}
+
 #[derive(Args, Debug)]
 pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    pub what: ListWhat,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
 }
+
 #[derive(Args, Debug)]
 pub struct ShowArgs {
+    /// A document id (`d3`) or any unique part of a store or document name.
+    pub store: String,
+    /// A position title in any variant (销售经理, 销售部经理, 4S店销售经理岗位职责 …).
+    pub role: String,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Print the positions as a JSON array (each in the export shape).
     #[arg(long)]
     pub json: bool,
 }
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Print one JSON object: {"files": [...]}.
     #[arg(long)]
     pub json: bool,
 }
-pub fn export(_a: ExportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("todo")
+
+fn columns() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
 }
-pub fn list(_a: ListArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("todo")
+
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    match out.write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
-pub fn show(_a: ShowArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("todo")
+
+/// Loads the corpus and warns about files in which nothing was found.
+fn load(input: &InputArgs) -> anyhow::Result<zhize::Corpus> {
+    let corpus = input.load()?;
+    for report in &corpus.files {
+        if report.duties == 0 {
+            eprintln!(
+                "zhize: warning: {}: no duties found (no numbered or bulleted lists)",
+                report.file
+            );
+        }
+    }
+    if corpus.files.iter().all(|r| r.duties == 0) {
+        anyhow::bail!("no duties found in the input");
+    }
+    Ok(corpus)
 }
-pub fn check(_a: CheckArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("todo")
+
+pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load(&args.input)?;
+    let color = !args.json && term::color_enabled();
+    let mut text = String::new();
+    for (document, position) in corpus.positions() {
+        if args.json {
+            text.push_str(&render::position_json(document, position).to_string());
+            text.push('\n');
+        } else {
+            text.push_str(&render::position_text(document, position, color, columns()));
+            text.push('\n');
+        }
+    }
+    print(&text)?;
+    let any = corpus.positions().next().is_some();
+    Ok(found(any))
+}
+
+pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load(&args.input)?;
+    let color = !args.json && term::color_enabled();
+    let text = match (args.what, args.json) {
+        (ListWhat::Stores, true) => serde_json::to_string_pretty(
+            &corpus
+                .documents
+                .iter()
+                .map(|d| {
+                    json!({
+                        "doc_id": d.id, "document": d.title, "store": d.store,
+                        "positions": d.positions.len(),
+                        "source": {"file": d.file, "line_start": d.line_start, "line_end": d.line_end},
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        (ListWhat::Stores, false) => render::stores_text(&corpus, color),
+        (ListWhat::Positions, true) => serde_json::to_string_pretty(
+            &corpus
+                .positions()
+                .map(|(d, p)| {
+                    json!({
+                        "doc_id": d.id, "store": d.store, "position": p.title, "role": p.role,
+                        "kind": p.kind.as_str(), "duties": p.duties.len(),
+                        "line_start": p.line_start, "line_end": p.line_end,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        (ListWhat::Positions, false) => render::positions_text(&corpus, color),
+        (ListWhat::Roles, json) => {
+            let mut roles: std::collections::BTreeMap<&str, (Vec<&str>, std::collections::BTreeSet<&str>)> =
+                Default::default();
+            for (d, p) in corpus.positions() {
+                let entry = roles.entry(p.role.as_str()).or_default();
+                entry.0.push(d.id.as_str());
+                entry.1.insert(p.title.as_str());
+            }
+            let mut rows: Vec<_> = roles.into_iter().collect();
+            rows.sort_by(|a, b| b.1 .0.len().cmp(&a.1 .0.len()).then(a.0.cmp(b.0)));
+            if json {
+                serde_json::to_string_pretty(
+                    &rows
+                        .iter()
+                        .map(|(role, (docs, titles))| {
+                            json!({"role": role, "documents": docs, "titles": titles})
+                        })
+                        .collect::<Vec<_>>(),
+                )?
+            } else {
+                rows.iter()
+                    .map(|(role, (docs, titles))| {
+                        format!(
+                            "{} {:>3}  {}\n",
+                            term::fit(&term::sanitize(role), 20),
+                            docs.len(),
+                            term::paint(
+                                &term::sanitize(&titles.iter().copied().collect::<Vec<_>>().join(" / ")),
+                                term::Style::Dim,
+                                color
+                            )
+                        )
+                    })
+                    .collect()
+            }
+        }
+    };
+    print(&text)?;
+    if args.json {
+        print("\n")?;
+    }
+    Ok(found(!corpus.documents.is_empty()))
+}
+
+pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load(&args.input)?;
+    let positions = zhize::select::find_positions(&corpus, Some(&args.store), &args.role)?;
+    let color = !args.json && term::color_enabled();
+    let text = if args.json {
+        let values: Vec<_> = positions
+            .iter()
+            .map(|(d, p)| render::position_json(d, p))
+            .collect();
+        serde_json::to_string_pretty(&values)? + "\n"
+    } else {
+        positions
+            .iter()
+            .map(|(d, p)| render::position_text(d, p, color, columns()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    print(&text)?;
+    Ok(found(!positions.is_empty()))
+}
+
+pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let corpus = args.input.load()?;
+    let color = !args.json && term::color_enabled();
+    let text = if args.json {
+        serde_json::to_string_pretty(&json!({ "files": corpus.files }))? + "\n"
+    } else {
+        corpus
+            .files
+            .iter()
+            .map(|r| render::check_text(r, color))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    print(&text)?;
+    let empty: Vec<&str> = corpus
+        .files
+        .iter()
+        .filter(|r| r.duties == 0)
+        .map(|r| r.file.as_str())
+        .collect();
+    if !empty.is_empty() {
+        for file in &empty {
+            eprintln!("zhize: {file}: no duties found (no numbered or bulleted lists)");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,174 @@
+//! Renders what the parser found: exported positions, lists, one position, the check report.
+
+use crate::model::{Corpus, Document, FileReport, Position};
+use crate::render::term::{fit, paint, sanitize, width, wrap, Style};
+use serde_json::{json, Value};
+
+/// The export JSON object of one position (the public `zhize export --json` shape).
+pub fn position_json(document: &Document, position: &Position) -> Value {
+    json!({
+        "doc_id": document.id,
+        "document": document.title,
+        "store": document.store,
+        "position": position.title,
+        "role": position.role,
+        "department": position.department,
+        "reports_to": position.reports_to,
+        "subordinates": position.subordinates,
+        "kind": position.kind.as_str(),
+        "duties": position.duties.iter().map(|d| json!({
+            "n": d.n,
+            "text": d.text,
+            "line": d.line,
+        })).collect::<Vec<_>>(),
+        "source": {
+            "file": document.file,
+            "line_start": position.line_start,
+            "line_end": position.line_end,
+        },
+    })
+}
+
+/// One position as text: a header line and its numbered duties, wrapped to `columns`.
+pub fn position_text(
+    document: &Document,
+    position: &Position,
+    color: bool,
+    columns: usize,
+) -> String {
+    let mut out = String::new();
+    let header = format!(
+        "{} {} · {} ({})",
+        paint(&document.id, Style::Dim, color),
+        paint(&sanitize(&document.store), Style::Cyan, color),
+        paint(&sanitize(&position.title), Style::Bold, color),
+        position.kind.as_str(),
+    );
+    out.push_str(&header);
+    out.push('\n');
+    let mut facts = Vec::new();
+    if let Some(department) = &position.department {
+        facts.push(format!("部门 {}", sanitize(department)));
+    }
+    if !position.reports_to.is_empty() {
+        facts.push(format!(
+            "上级 {}",
+            sanitize(&position.reports_to.join("、"))
+        ));
+    }
+    if !position.subordinates.is_empty() {
+        facts.push(format!(
+            "下级 {}",
+            sanitize(&position.subordinates.join("、"))
+        ));
+    }
+    facts.push(format!(
+        "{}:{}-{}",
+        document.file, position.line_start, position.line_end
+    ));
+    out.push_str(&format!(
+        "  {}\n",
+        paint(&facts.join(" · "), Style::Dim, color)
+    ));
+    for duty in &position.duties {
+        let label = duty.n.clone().unwrap_or_else(|| "·".into());
+        let label = format!("{:>4} ", format!("{label}."));
+        let indent = " ".repeat(width(&label));
+        for (i, line) in wrap(&sanitize(&duty.text), columns.saturating_sub(6))
+            .iter()
+            .enumerate()
+        {
+            let prefix = if i == 0 {
+                label.clone()
+            } else {
+                indent.clone()
+            };
+            out.push_str(&format!("{prefix}{line}\n"));
+        }
+    }
+    out
+}
+
+/// `zhize list stores` as text.
+pub fn stores_text(corpus: &Corpus, color: bool) -> String {
+    let mut out = String::new();
+    for d in &corpus.documents {
+        out.push_str(&format!(
+            "{} {} {}\n",
+            paint(&fit(&d.id, 4), Style::Dim, color),
+            fit(&sanitize(&d.store), 40),
+            paint(
+                &format!(
+                    "{} positions  {}:{}-{}",
+                    d.positions.len(),
+                    d.file,
+                    d.line_start,
+                    d.line_end
+                ),
+                Style::Dim,
+                color
+            ),
+        ));
+    }
+    out
+}
+
+/// `zhize list positions` as text.
+pub fn positions_text(corpus: &Corpus, color: bool) -> String {
+    let mut out = String::new();
+    for (d, p) in corpus.positions() {
+        out.push_str(&format!(
+            "{} {} {} {} {}\n",
+            paint(&fit(&d.id, 4), Style::Dim, color),
+            fit(&sanitize(&d.store), 28),
+            fit(&sanitize(&p.title), 22),
+            fit(&sanitize(&p.role), 16),
+            paint(
+                &format!(
+                    "{:<12} {:>3} duties  line {}",
+                    p.kind.as_str(),
+                    p.duties.len(),
+                    p.line_start
+                ),
+                Style::Dim,
+                color
+            ),
+        ));
+    }
+    out
+}
+
+/// The check report of one file as text.
+pub fn check_text(report: &FileReport, color: bool) -> String {
+    let mut out = String::new();
+    let c = &report.chars;
+    let l = &report.lines;
+    let total_chars = c.duty + c.heading + c.numbering + c.noise + c.unparsed;
+    let total_lines = l.duty + l.heading + l.noise + l.unparsed;
+    out.push_str(&format!(
+        "{}  {}\n",
+        paint(&report.file, Style::Bold, color),
+        report.encoding
+    ));
+    out.push_str(&format!(
+        "  {} documents, {} positions, {} duties\n",
+        report.documents, report.positions, report.duties
+    ));
+    out.push_str(&format!(
+        "  lines {total_lines}: duty {} · heading {} · noise {} · unparsed {}\n",
+        l.duty, l.heading, l.noise, l.unparsed
+    ));
+    out.push_str(&format!(
+        "  chars {total_chars}: duty {} · heading {} · numbering {} · noise {} · unparsed {}\n",
+        c.duty, c.heading, c.numbering, c.noise, c.unparsed
+    ));
+    for line in &report.unparsed {
+        out.push_str(&format!(
+            "{}:{}: {}\n",
+            report.file,
+            line.line,
+            paint(&sanitize(&line.text), Style::Yellow, color)
+        ));
+    }
+    out
+}
