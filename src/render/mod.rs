@@ -1,6 +1,7 @@
 //! render: turns result structs into terminal text, JSON or HTML; nothing below the CLI prints.
 
 pub mod compare;
+pub mod corpus;
 pub mod html;
 pub mod search;
 pub mod term;
