@@ -216,12 +216,11 @@ fn collect_folder(
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
+    let mut walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -239,16 +238,38 @@ fn collect_folder(
         let path = entry.path();
         let file = path.display().to_string();
         let file_type = entry.file_type();
-        if entry.depth() == 0 || file_type.is_dir() {
+        if entry.depth() == 0 {
             continue;
         }
         if is_hidden(entry.file_name()) {
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+            }
             outcomes.push(Outcome::Skipped {
                 file,
                 reason: "hidden".into(),
             });
             continue;
         }
+        if file_type.is_dir() {
+            continue;
+        }
+        // Symlinks: to a file, followed; to a folder, not (no loops, no walking out of the
+        // folder); dangling or looping, reported when the name says it is an input.
+        let target = if file_type.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_dir() => {
+                    outcomes.push(Outcome::Skipped {
+                        file,
+                        reason: "a symlink to a folder (not followed)".into(),
+                    });
+                    continue;
+                }
+                other => Some(other),
+            }
+        } else {
+            None
+        };
         let name = entry.file_name().to_string_lossy();
         if name.starts_with("~$") {
             outcomes.push(Outcome::Skipped {
@@ -264,34 +285,21 @@ fn collect_folder(
             });
             continue;
         }
-        if file_type.is_symlink() {
-            match std::fs::metadata(path) {
-                Ok(target) if target.is_dir() => {
-                    outcomes.push(Outcome::Skipped {
-                        file,
-                        reason: "a symlink to a folder (not followed)".into(),
-                    });
-                    continue;
-                }
-                Ok(target) if !target.is_file() => {
-                    outcomes.push(Outcome::Skipped {
-                        file,
-                        reason: "not a regular file".into(),
-                    });
-                    continue;
-                }
-                Ok(_) => {}
-                Err(source) => {
-                    let message = if source.raw_os_error() == Some(40) {
-                        "a symlink loop".to_string()
-                    } else {
-                        format!("a broken symlink ({source})")
-                    };
-                    outcomes.push(Outcome::Rejected(bad_input(&file, message)));
-                    continue;
-                }
+        let regular = match target {
+            None => file_type.is_file(),
+            Some(Ok(target)) => target.is_file(),
+            Some(Err(source)) => {
+                // ELOOP: too many levels of symbolic links.
+                let message = if source.raw_os_error() == Some(40) {
+                    "a symlink loop".to_string()
+                } else {
+                    format!("a broken symlink ({source})")
+                };
+                outcomes.push(Outcome::Rejected(bad_input(&file, message)));
+                continue;
             }
-        } else if !file_type.is_file() {
+        };
+        if !regular {
             // FIFOs, sockets, devices: reading one could block forever.
             outcomes.push(Outcome::Skipped {
                 file,

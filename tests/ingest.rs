@@ -1,0 +1,323 @@
+//! Ingest on the shipped corpus saved in every supported encoding and format: each must decode
+//! to exactly the lines of the UTF-8 original. Inputs are generated here, never checked in.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use zhize::ingest::{self, IngestOptions, WarningKind};
+
+const CORPUS: &str = "corpus/4s店岗位职责合集.txt";
+
+fn corpus_text() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS)).unwrap()
+}
+
+fn lines(text: &str) -> Vec<String> {
+    ingest::split_lines(text)
+        .into_iter()
+        .map(|line| line.trim().to_string())
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        let pair = if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        };
+        bytes.extend_from_slice(&pair);
+    }
+    bytes
+}
+
+/// A minimal .docx: `[Content_Types].xml` and `word/document.xml` with one `<w:p>` per line.
+fn docx(lines: &[&str]) -> Vec<u8> {
+    let mut body = String::new();
+    for line in lines {
+        body.push_str("<w:p><w:r><w:t xml:space=\"preserve\">");
+        body.push_str(&quick_xml::escape::escape(*line));
+        body.push_str("</w:t></w:r></w:p>");
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    zip_of(&[
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+    ])
+}
+
+const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+<Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+<Override PartName=\"/word/document.xml\" \
+ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
+</Types>";
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Reads one generated file and checks it decodes to the original's lines.
+fn assert_same_lines(name: &str, bytes: &[u8], encoding: &str) {
+    let original = corpus_text();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), name, bytes);
+    let sources = ingest::read_inputs(std::slice::from_ref(&path)).unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].file, path.display().to_string());
+    assert_eq!(sources[0].encoding, encoding, "{name}");
+    let expected = lines(&original);
+    let got = lines(&sources[0].text);
+    assert_eq!(got.len(), expected.len(), "{name}: line count");
+    for (number, (got, expected)) in got.iter().zip(&expected).enumerate() {
+        assert_eq!(got, expected, "{name}: line {}", number + 1);
+    }
+}
+
+#[test]
+fn corpus_is_plain_utf8() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
+    let sources = ingest::read_inputs(&[path]).unwrap();
+    assert_eq!(sources[0].encoding, "UTF-8");
+    assert_eq!(sources[0].text, corpus_text());
+}
+
+#[test]
+fn corpus_as_gbk_decodes_to_the_same_lines() {
+    let original = corpus_text();
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&original);
+    assert!(!unmappable, "the corpus has characters outside GBK");
+    assert!(std::str::from_utf8(&bytes).is_err());
+    assert_same_lines("gbk.txt", &bytes, "GBK");
+}
+
+#[test]
+fn corpus_as_gb18030_with_a_four_byte_character_is_named_gb18030() {
+    // 𠮷 (U+20BB7) is outside GBK: GB18030 encodes it in four bytes.
+    let text = format!("{}\n𠮷\n", corpus_text());
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "gb18030.txt", &bytes);
+    let sources = ingest::read_inputs(&[path]).unwrap();
+    assert_eq!(sources[0].encoding, "GB18030");
+    assert_eq!(sources[0].text, text);
+}
+
+#[test]
+fn corpus_as_utf16_with_bom_decodes_to_the_same_lines() {
+    let original = corpus_text();
+    assert_same_lines("le.txt", &utf16(&original, true), "UTF-16LE");
+    assert_same_lines("be.txt", &utf16(&original, false), "UTF-16BE");
+}
+
+#[test]
+fn corpus_as_utf8_with_bom_decodes_to_the_same_lines() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(corpus_text().as_bytes());
+    assert_same_lines("bom.md", &bytes, "UTF-8 (BOM)");
+}
+
+#[test]
+fn corpus_as_docx_decodes_to_the_same_lines() {
+    let original = corpus_text();
+    let bytes = docx(&ingest::split_lines(&original));
+    assert_same_lines("合集.docx", &bytes, "docx");
+}
+
+#[test]
+fn docx_renamed_to_txt_is_still_read_as_docx() {
+    let bytes = docx(&["总经理岗位职责", "1.负责公司的日常经营、管理工作;"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "renamed.txt", &bytes);
+    let sources = ingest::read_inputs(&[path]).unwrap();
+    assert_eq!(sources[0].encoding, "docx");
+    assert_eq!(
+        lines(&sources[0].text),
+        ["总经理岗位职责", "1.负责公司的日常经营、管理工作;"]
+    );
+}
+
+#[test]
+fn crlf_and_lone_cr_split_like_lf() {
+    let original = corpus_text();
+    let crlf = original.replace('\n', "\r\n");
+    let cr = original.replace('\n', "\r");
+    assert_same_lines("crlf.txt", crlf.as_bytes(), "UTF-8");
+    assert_same_lines("cr.txt", cr.as_bytes(), "UTF-8");
+}
+
+#[test]
+fn folder_mixing_gbk_and_utf8_decodes_each_file_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = corpus_text();
+    let all = ingest::split_lines(&original);
+    let half = all.len() / 2;
+    let first = all[..half].join("\n");
+    let second = all[half..].join("\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&first);
+    write(dir.path(), "b/2-utf8.txt", second.as_bytes());
+    write(dir.path(), "a-gbk.txt", &gbk);
+    write(
+        dir.path(),
+        "c-utf16.md",
+        &utf16("销售顾问岗位职责\n1、负责客户接待", true),
+    );
+    let ingested = ingest::ingest(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let found: Vec<(String, &str)> = ingested
+        .sources
+        .iter()
+        .map(|source| {
+            let relative = Path::new(&source.file).strip_prefix(dir.path()).unwrap();
+            (relative.display().to_string(), source.encoding.as_str())
+        })
+        .collect();
+    // Sorted by name at every level: `a-gbk.txt` < `b/` < `c-utf16.md`.
+    assert_eq!(
+        found,
+        [
+            ("a-gbk.txt".to_string(), "GBK"),
+            ("b/2-utf8.txt".to_string(), "UTF-8"),
+            ("c-utf16.md".to_string(), "UTF-16LE"),
+        ]
+    );
+    assert_eq!(ingested.sources[0].text, first);
+    assert_eq!(ingested.sources[1].text, second);
+    assert_eq!(
+        ingested.sources[2].text,
+        "销售顾问岗位职责\n1、负责客户接待"
+    );
+    assert!(ingested.warnings.is_empty(), "{:?}", ingested.warnings);
+}
+
+#[test]
+fn folder_skips_other_files_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "岗位职责.TXT", "前台接待岗位职责".as_bytes());
+    write(dir.path(), "logo.png", b"\x89PNG\r\n\x1a\n\0\0");
+    write(dir.path(), ".hidden.txt", "隐藏".as_bytes());
+    write(dir.path(), ".git/config.txt", "x".as_bytes());
+    write(dir.path(), "~$岗位职责.docx", b"\x05owner\0\0");
+    let ingested = ingest::ingest(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    assert_eq!(ingested.sources.len(), 1);
+    assert!(ingested.sources[0].file.ends_with("岗位职责.TXT"));
+    let skipped: Vec<String> = ingested
+        .warnings
+        .iter()
+        .map(|warning| {
+            assert_eq!(warning.kind, WarningKind::Skipped, "{warning}");
+            Path::new(&warning.file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    // Hidden entries are reported once, without walking into them.
+    assert_eq!(
+        skipped,
+        [".git", ".hidden.txt", "logo.png", "~$岗位职责.docx"]
+    );
+}
+
+#[test]
+fn a_file_named_explicitly_is_read_whatever_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "duties.csv", "1,负责展厅管理".as_bytes());
+    let sources = ingest::read_inputs(&[path]).unwrap();
+    assert_eq!(sources[0].text, "1,负责展厅管理");
+}
+
+#[test]
+fn the_same_file_named_twice_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", "服务顾问岗位职责".as_bytes());
+    let ingested = ingest::ingest(
+        &[dir.path().to_path_buf(), path.clone()],
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ingested.sources.len(), 1);
+    assert_eq!(ingested.warnings.len(), 1);
+    assert_eq!(ingested.warnings[0].file, path.display().to_string());
+    assert_eq!(ingested.warnings[0].kind, WarningKind::Skipped);
+}
+
+#[test]
+fn lossy_decoding_is_reported_not_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = corpus_text();
+    let boundary = |at: usize| (at..).find(|&i| text.is_char_boundary(i)).unwrap();
+    let (first, second) = (boundary(100), boundary(3000));
+    let mut bytes = text.clone().into_bytes();
+    // Two stray bytes that are not UTF-8, between characters of a UTF-8 file.
+    bytes.insert(second, 0xFE);
+    bytes.insert(first, 0xFF);
+    let path = write(dir.path(), "damaged.txt", &bytes);
+    let ingested = ingest::ingest(std::slice::from_ref(&path), &IngestOptions::default()).unwrap();
+    assert_eq!(
+        ingested.sources[0].encoding,
+        "UTF-8 (lossy, 2 replacement characters)"
+    );
+    assert_eq!(ingested.sources[0].text.matches('\u{FFFD}').count(), 2);
+    assert_eq!(ingested.warnings.len(), 1);
+    assert_eq!(ingested.warnings[0].kind, WarningKind::Lossy);
+    assert_eq!(ingested.warnings[0].file, path.display().to_string());
+}
+
+#[test]
+fn parsing_each_encoding_exports_what_the_utf8_original_does() {
+    let original = corpus_text();
+    let dir = tempfile::tempdir().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&original);
+    let variants = [
+        write(dir.path(), "utf8.txt", original.as_bytes()),
+        write(dir.path(), "gbk.txt", &gbk),
+        write(dir.path(), "utf16.txt", &utf16(&original, true)),
+        write(
+            dir.path(),
+            "word.docx",
+            &docx(&ingest::split_lines(&original)),
+        ),
+    ];
+    let options = zhize::LoadOptions::default();
+    let reference = zhize::load(&variants[..1], &options).unwrap();
+    let strip = |corpus: zhize::Corpus| -> Vec<zhize::Document> {
+        corpus
+            .documents
+            .into_iter()
+            .map(|mut document| {
+                document.file = String::new();
+                document
+            })
+            .collect()
+    };
+    let reference = strip(reference);
+    for variant in &variants[1..] {
+        let corpus = zhize::load(std::slice::from_ref(variant), &options).unwrap();
+        assert_eq!(strip(corpus), reference, "{}", variant.display());
+    }
+}
