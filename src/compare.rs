@@ -328,13 +328,15 @@ pub fn align_duties(a: &[&str], b: &[&str], options: &CompareOptions) -> Vec<Pai
         if taken {
             continue;
         }
-        let anchor = anchor_of_b[..j]
-            .iter()
-            .rev()
-            .find(|&&k| k >= 0)
-            .copied()
-            .unwrap_or(-1);
-        keyed.push(((anchor, 1, j as i64), one_sided(PairKind::OnlyB, j, text)));
+        let before = anchor_of_b[..j].iter().rev().find(|&&k| k >= 0);
+        let after = anchor_of_b[j + 1..].iter().find(|&&k| k >= 0);
+        let key = match (before, after) {
+            (Some(&k), _) => (k, 1, j as i64),
+            (None, Some(&k)) => (k, -1, j as i64),
+            // Nothing on B is paired: B's own duties follow A's.
+            (None, None) => (i64::MAX, 1, j as i64),
+        };
+        keyed.push((key, one_sided(PairKind::OnlyB, j, text)));
     }
     keyed.sort_by_key(|(key, _)| *key);
     keyed.into_iter().map(|(_, pair)| pair).collect()
@@ -542,7 +544,9 @@ fn words_of(key: &str) -> HashSet<String> {
 pub fn same_key(text: &str) -> String {
     let folded = normalize::for_matching(text);
     let stripped = strip_numbering(folded.trim());
-    stripped.chars().filter(|c| c.is_alphanumeric()).collect()
+    let key: String = stripped.chars().filter(|c| c.is_alphanumeric()).collect();
+    // 其它 and 其他 are one word written two ways (完成领导交办的其它/其他任务).
+    key.replace("其它", "其他")
 }
 
 /// Removes a leading item number the parser may have left (`3、`, `(2)`, `十一.`, `o `).

@@ -233,11 +233,12 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
     for row in &coverage.rows {
         if !core_done && !is_core(row.present, stores) {
             core_done = true;
-            out.push_str(&paint(
-                &format!("  {}\n", "-".repeat(columns.saturating_sub(4).min(60))),
-                Style::Dim,
-                color,
-            ));
+            let rule = if std::ptr::eq(row, &coverage.rows[0]) {
+                "  (no common core: no duty is in more than half the stores)\n".to_string()
+            } else {
+                format!("  {}\n", "-".repeat(columns.saturating_sub(4).min(60)))
+            };
+            out.push_str(&paint(&rule, Style::Dim, color));
         }
         let mut line = String::from("  ");
         for cell in &row.cells {
