@@ -168,6 +168,16 @@ fn tell(report: &IndexReport) {
     }
 }
 
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let options = index_options(&args.input, &args.index, &args.vocabulary);
     let bar = Bar::new();
@@ -185,13 +195,11 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     };
     let results = zhize::search::search(&index, &args.query, &search_options)?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&render::results_json(&results))?
-        );
+        let json = serde_json::to_string_pretty(&render::results_json(&results))?;
+        emit(&format!("{json}\n"))?;
     } else {
         let color = zhize::render::term::color_enabled();
-        print!("{}", render::results_text(&results, color, args.duties));
+        emit(&render::results_text(&results, color, args.duties))?;
         if results.is_empty() {
             eprintln!("zhize: nothing matches {:?}", args.query);
         }
@@ -204,12 +212,10 @@ pub fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let bar = Bar::new();
     let report = zhize::index::build(&options, args.force, &bar)?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&render::report_json(&report))?
-        );
+        let json = serde_json::to_string_pretty(&render::report_json(&report))?;
+        emit(&format!("{json}\n"))?;
     } else {
-        print!("{}", render::report_text(&report));
+        emit(&render::report_text(&report))?;
     }
     Ok(ExitCode::SUCCESS)
 }
