@@ -248,7 +248,7 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
             line.push(' ');
         }
         line.push_str(&format!("{:>2}  ", row.present));
-        line.push_str(&fit(&sanitize(&row.duty), text_width).trim_end().to_string());
+        line.push_str(fit(&sanitize(&row.duty), text_width).trim_end());
         out.push_str(&line);
         out.push('\n');
     }
