@@ -479,6 +479,81 @@ fn fifo_in_a_folder_is_skipped_not_read() {
     assert_eq!(warning.message, "not a regular file");
 }
 
+/// Runs `zhize check PATH` and returns (exit code, stderr).
+fn check(path: &Path) -> (i32, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_zhize"))
+        .arg("check")
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_exits_2_naming_the_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = zip_of(&[("word/styles.xml", b"<styles/>")]);
+    let cases = [
+        (write(dir.path(), "empty.txt", b""), "empty file"),
+        (write(dir.path(), "blank.md", b" \n\t\n"), "empty file"),
+        (
+            write(dir.path(), "binary.txt", b"\x7fELF\x02\x01\x01\0\0\0"),
+            "binary",
+        ),
+        (
+            write(dir.path(), "fake.docx", b"plain text"),
+            "not a zip archive",
+        ),
+        (
+            write(dir.path(), "hollow.docx", &zip),
+            "no word/document.xml",
+        ),
+        (dir.path().join("missing.txt"), "no such file or directory"),
+    ];
+    for (path, reason) in &cases {
+        let (code, stderr) = check(path);
+        assert_eq!(code, 2, "{}: {stderr}", path.display());
+        assert!(stderr.contains(&path.display().to_string()), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let folder = dir.path().join("nothing");
+    write(&folder, "notes.pdf", b"%PDF-1.4");
+    let (code, stderr) = check(&folder);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(&folder.display().to_string()), "{stderr}");
+    assert!(stderr.contains("no readable"), "{stderr}");
+}
+
+#[test]
+fn cli_names_a_bad_file_inside_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a-empty.txt", b"");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/4s店岗位职责合集.txt");
+    std::fs::copy(corpus, dir.path().join("b-good.txt")).unwrap();
+    // Whether the CLI refuses the folder or goes on with a warning, it must name the file.
+    let (code, stderr) = check(dir.path());
+    assert!(code == 0 || code == 2, "{code}: {stderr}");
+    assert!(stderr.contains("a-empty.txt"), "{stderr}");
+    assert!(stderr.contains("empty file"), "{stderr}");
+}
+
+#[test]
+fn cli_survives_a_zip_bomb() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = write(dir.path(), "bomb.docx", &zip_bomb(80 * 1024 * 1024));
+    let (code, stderr) = check(&bomb);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("bomb.docx") && stderr.contains("64 MB"),
+        "{stderr}"
+    );
+}
+
 mod property {
     use super::*;
     use proptest::prelude::*;

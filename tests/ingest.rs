@@ -316,8 +316,80 @@ fn parsing_each_encoding_exports_what_the_utf8_original_does() {
             .collect()
     };
     let reference = strip(reference);
+    // The shipped corpus merges about 25 documents: an empty parse would prove nothing.
+    assert!(reference.len() >= 20, "{} documents", reference.len());
     for variant in &variants[1..] {
         let corpus = zhize::load(std::slice::from_ref(variant), &options).unwrap();
         assert_eq!(strip(corpus), reference, "{}", variant.display());
     }
+}
+
+/// `zhize check --json` on the corpus in each encoding: the encoding is named and the counts
+/// are those of the UTF-8 original.
+#[test]
+fn check_names_the_encoding_and_counts_the_same() {
+    let original = corpus_text();
+    let dir = tempfile::tempdir().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&original);
+    let variants = [
+        (write(dir.path(), "utf8.txt", original.as_bytes()), "UTF-8"),
+        (write(dir.path(), "gbk.txt", &gbk), "GBK"),
+        (
+            write(dir.path(), "le.txt", &utf16(&original, true)),
+            "UTF-16LE",
+        ),
+        (
+            write(dir.path(), "be.txt", &utf16(&original, false)),
+            "UTF-16BE",
+        ),
+        (
+            write(dir.path(), "w.docx", &docx(&ingest::split_lines(&original))),
+            "docx",
+        ),
+    ];
+    let check = |path: &Path| -> serde_json::Value {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_zhize"))
+            .args(["check", "--json"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["files"][0].clone()
+    };
+    let counts = |file: &serde_json::Value| {
+        ["documents", "positions", "duties", "lines", "chars"]
+            .map(|key| file[key].clone())
+            .to_vec()
+    };
+    let reference = check(&variants[0].0);
+    assert!(reference["duties"].as_u64().unwrap() > 100);
+    for (path, encoding) in &variants {
+        let file = check(path);
+        assert_eq!(file["encoding"], *encoding, "{}", path.display());
+        assert_eq!(counts(&file), counts(&reference), "{}", path.display());
+    }
+}
+
+/// `-` reads standard input, in any encoding.
+#[test]
+fn check_reads_standard_input() {
+    let original = corpus_text();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&original);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhize"))
+        .args(["check", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&gbk).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["files"][0]["file"], "-");
+    assert_eq!(report["files"][0]["encoding"], "GBK");
 }
