@@ -27,7 +27,8 @@ pub struct SourceText {
     /// The file as the user named it (or as found under a folder they named); `-` for stdin.
     pub file: String,
     /// The encoding used to decode it: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `UTF-16BE`, `GBK`,
-    /// `GB18030`, `Big5`, `docx`; when some bytes could not be decoded, the name is followed by
+    /// `GB18030`, `Big5`, `docx`, or `UTF-8 + GBK (N lines GBK)` for a merged file holding both;
+    /// when some bytes could not be decoded, the name is followed by
     /// `(lossy, N replacement characters)`, e.g. `UTF-8 (lossy, 3 replacement characters)`.
     pub encoding: String,
     pub text: String,
@@ -485,7 +486,8 @@ fn binary_text(text: &str) -> Option<String> {
 /// Decodes bytes and names the encoding used. Never fails: undecodable bytes become U+FFFD and
 /// the name says so (`… (lossy, N replacement characters)`).
 ///
-/// Order: a BOM (UTF-8, UTF-16LE, UTF-16BE); valid UTF-8; UTF-8 with a few broken sequences
+/// Order: a BOM (UTF-8, UTF-16LE, UTF-16BE); valid UTF-8; a merged file of UTF-8 and GBK lines
+/// (each line decoded in its own encoding); UTF-8 with a few broken sequences
 /// (lossy); otherwise the legacy encoding chardetng guesses — `GBK` (or `GB18030` when the text
 /// holds four-byte GB18030 sequences), `Big5`, … — and lossy UTF-8 when the guess makes no sense
 /// for Chinese text.
@@ -501,6 +503,9 @@ pub fn decode(bytes: &[u8]) -> (String, String) {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_string(), "UTF-8".into());
+    }
+    if let Some(mixed) = decode_mixed(bytes) {
+        return mixed;
     }
     let (valid, invalid) = utf8_sequences(bytes);
     // Mostly valid multi-byte UTF-8: a damaged UTF-8 file, not another encoding. GBK text
@@ -532,6 +537,65 @@ pub fn decode(bytes: &[u8]) -> (String, String) {
     // A single-byte guess (windows-1252 …) would turn Chinese into mojibake without one error:
     // better an honest lossy UTF-8.
     with_encoding(encoding_rs::UTF_8, bytes, "UTF-8")
+}
+
+/// A merged file may hold UTF-8 documents and GBK documents (`cat a.txt b.txt`): decoded line by
+/// line, each line in the encoding it is valid in. Only when the file has lines that are surely
+/// UTF-8 (three or more multi-byte characters; GBK text almost never forms such a line) and
+/// lines that chardetng judges GBK; then named `UTF-8 + GBK (N lines GBK)`.
+fn decode_mixed(bytes: &[u8]) -> Option<(String, String)> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&byte| byte == b'\n').collect();
+    let mut sure_utf8 = false;
+    let mut invalid = Vec::new();
+    for line in &lines {
+        match std::str::from_utf8(line) {
+            Ok(text) => sure_utf8 |= text.chars().filter(|ch| !ch.is_ascii()).count() >= 3,
+            Err(_) => invalid.extend_from_slice(line),
+        }
+    }
+    if !sure_utf8 || invalid.is_empty() {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&invalid, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    if guess != encoding_rs::GBK && guess != encoding_rs::GB18030 {
+        return None;
+    }
+    let legacy = if has_four_byte_gb18030(&invalid) {
+        "GB18030"
+    } else {
+        "GBK"
+    };
+    let mut text = String::with_capacity(bytes.len());
+    let mut legacy_lines = 0;
+    let mut replacements = 0;
+    for line in lines {
+        if let Ok(valid) = std::str::from_utf8(line) {
+            text.push_str(valid);
+            continue;
+        }
+        let (utf8_valid, utf8_invalid) = utf8_sequences(line);
+        // More broken sequences than good ones: not UTF-8 with a stray byte, but GBK.
+        let (decoded, _) = if utf8_valid < utf8_invalid {
+            legacy_lines += 1;
+            encoding_rs::GB18030.decode_without_bom_handling(line)
+        } else {
+            encoding_rs::UTF_8.decode_without_bom_handling(line)
+        };
+        replacements += decoded.matches('\u{FFFD}').count();
+        text.push_str(&decoded);
+    }
+    if legacy_lines == 0 {
+        return None;
+    }
+    replacements =
+        replacements.saturating_sub(count_literal_replacements(encoding_rs::UTF_8, bytes));
+    let mut name = format!("UTF-8 + {legacy} ({legacy_lines} lines {legacy})");
+    if replacements > 0 {
+        name = format!("{name} (lossy, {replacements} replacement characters)");
+    }
+    Some((text, name))
 }
 
 fn with_encoding(

@@ -214,6 +214,27 @@ fn folder_mixing_gbk_and_utf8_decodes_each_file_right() {
 }
 
 #[test]
+fn merged_file_of_utf8_and_gbk_decodes_each_line_in_its_encoding() {
+    let original = corpus_text();
+    let all = ingest::split_lines(&original);
+    let half = all.len() / 2;
+    let first = format!("{}\n", all[..half].join("\n"));
+    let second = all[half..].join("\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&second);
+    let mut bytes = first.clone().into_bytes();
+    bytes.extend_from_slice(&gbk);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "merged.txt", &bytes);
+    let sources = ingest::read_inputs(&[path]).unwrap();
+    let gbk_lines = all[half..].iter().filter(|line| !line.is_ascii()).count();
+    assert_eq!(
+        sources[0].encoding,
+        format!("UTF-8 + GBK ({gbk_lines} lines GBK)")
+    );
+    assert_eq!(sources[0].text, format!("{first}{second}"));
+}
+
+#[test]
 fn folder_skips_other_files_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "岗位职责.TXT", "前台接待岗位职责".as_bytes());
