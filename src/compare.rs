@@ -603,8 +603,10 @@ pub fn display_text(text: &str) -> String {
 /// Character-level inline diff (each Han character a word) from `a` to `b`, with one-character
 /// coincidences between edits folded into the edits so a rewrite reads as one change.
 pub fn inline_diff(a: &str, b: &str) -> Vec<DiffSpan> {
-    let a = display_text(a);
-    let b = display_text(b);
+    // A closing 。 or ; says nothing about the duty: left out so it never shows as an edit.
+    let closing: &[char] = &[';', '。', ',', '、', '.', ' '];
+    let a = display_text(a).trim_end_matches(closing).to_string();
+    let b = display_text(b).trim_end_matches(closing).to_string();
     let diff = TextDiff::configure().diff_unicode_words(a.as_str(), b.as_str());
     let mut raw: Vec<DiffSpan> = Vec::new();
     for change in diff.iter_all_changes() {

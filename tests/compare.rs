@@ -205,6 +205,36 @@ fn sales_supervisor_against_showroom_manager() {
 }
 
 #[test]
+fn service_manager_splits_one_after_sales_duty_in_two() {
+    // 篇二's 售后部经理 (line 322) and the Hyundai dealer's 服务经理 (line 504), written from the
+    // same source: 厂家 became 现代, and 篇二's duty 9 (组织协调各部门完成…特殊工作或活动,
+    // 贯彻并组织实施…规定,规程和制度) is two items there.
+    let c = compare("售后经理", 330, "售后经理", 504);
+    let splits = of_kind(&c, PairKind::Split);
+    assert_eq!(splits.len(), 1, "{:#?}", c.pairs);
+    let split = splits[0];
+    assert_eq!(split.a_parts.len(), 1);
+    assert!(split.a_parts[0].contains("组织协调各部门完成厂家、公司所布置"));
+    assert_eq!(split.b_parts.len(), 2);
+    assert!(split.b_parts[0].starts_with("组织协调各部门完成现代所布置"));
+    assert!(split.b_parts[1].starts_with("贯彻并组织实施现代"));
+    assert_eq!(
+        pair_with(&c, "负责接待和处理重大客户投诉").kind,
+        PairKind::Same
+    );
+    assert_eq!(
+        pair_with(&c, "负责售后服务部门员工的绩效评估").kind,
+        PairKind::Same
+    );
+    let charter = pair_with(&c, "严格按照厂家经销商管理文件要求");
+    assert_eq!(charter.kind, PairKind::Reworded);
+    assert!(edits(charter, DiffOp::Insert).concat().contains("现代"));
+    // The trailing ; of 篇二's duty is not an edit.
+    assert!(!edits(charter, DiffOp::Delete).iter().any(|d| d == ";"));
+    assert_eq!(c.summary.split, 1);
+}
+
+#[test]
 fn market_manager_definitions_differ() {
     // 篇二's 市场部经理 (line 362) and the Beijing dealer's (line 444) are different texts.
     let c = compare("市场部经理", 362, "市场部经理", 444);

@@ -126,6 +126,15 @@ fn resolve<'a>(
         }
         Err(error) => return Err(anyhow!("{flag}: {error}")),
     };
+    // A document listing the role under several titles (金融客服, 金融客服专员 …): the title as
+    // typed picks one.
+    let typed = zhize::normalize::for_matching(&side.role);
+    let exact: Vec<_> = found
+        .iter()
+        .copied()
+        .filter(|(_, p)| zhize::normalize::for_matching(&p.title) == typed)
+        .collect();
+    let found = if exact.is_empty() { found } else { exact };
     let chosen = compare::one_per_document(&found);
     match chosen.as_slice() {
         [one] => Ok(*one),
