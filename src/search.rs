@@ -115,7 +115,7 @@ pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> A
         kept_any = true;
         analyzed
             .concepts
-            .push(chinese_concept(&word.text, segmenter, vocabulary));
+            .extend(chinese_concepts(&word.text, segmenter, vocabulary));
     }
     flush_english(&mut english, vocabulary, &mut analyzed);
     kept_any |= !analyzed.concepts.is_empty();
@@ -130,6 +130,56 @@ pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> A
         }
     }
     analyzed
+}
+
+/// A compound that dictionary words tile completely (逾期催收 = 逾期 + 催收, 客户回访 = 客户 +
+/// 回访) asks for each of its parts, so it becomes one concept per part, each also matched by the
+/// whole compound; any other word is one concept.
+fn chinese_concepts(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Vec<Concept> {
+    let tiles = tiling(word, segmenter);
+    if tiles.len() < 2 {
+        return vec![chinese_concept(word, segmenter, vocabulary)];
+    }
+    tiles
+        .iter()
+        .filter(|part| !vocabulary.is_stopword(part))
+        .map(|part| {
+            let mut concept = chinese_concept(part, segmenter, vocabulary);
+            push_term(&mut concept, word, 1.0, Origin::Typed);
+            for synonym in vocabulary.synonyms_of(word) {
+                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
+            }
+            concept
+        })
+        .collect()
+}
+
+/// The dictionary words inside `word` that cover it left to right without gaps (longest
+/// first), or nothing when they do not.
+fn tiling(word: &str, segmenter: &Segmenter) -> Vec<String> {
+    let length = word.chars().count();
+    if length < 3 {
+        return Vec::new();
+    }
+    let parts: Vec<_> = segmenter
+        .tokens(word)
+        .into_iter()
+        .filter(|t| t.end - t.start < length)
+        .collect();
+    let mut tiles = Vec::new();
+    let mut at = 0;
+    while at < length {
+        let Some(next) = parts
+            .iter()
+            .filter(|t| t.start == at && t.end - t.start >= 2)
+            .max_by_key(|t| t.end)
+        else {
+            return Vec::new();
+        };
+        tiles.push(next.text.clone());
+        at = next.end;
+    }
+    tiles
 }
 
 fn chinese_concept(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Concept {
@@ -326,6 +376,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         .search(&query, &TopDocs::with_limit(candidates).order_by_score())
         .map_err(|e| Error::Other(format!("search: {e}")))?;
 
+    let weights = concept_weights(&searcher, fields.text, &analyzed);
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher
@@ -333,17 +384,17 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             .map_err(|e| Error::Other(format!("reading a hit: {e}")))?;
         let mut hit = duty_hit(&doc, &fields, score);
         let (matched, spans) = if options.raw {
-            (
-                1,
-                match_spans(&index.segmenter, &hit.text, &highlight_terms),
-            )
+            let spans = match_spans(&index.segmenter, &hit.text, &highlight_terms);
+            (Vec::new(), spans)
         } else {
             coverage(&index.segmenter, &hit.text, &analyzed)
         };
-        if !options.raw {
-            let share = matched as f32 / analyzed.concepts.len() as f32;
+        let total: f32 = weights.iter().sum();
+        if !options.raw && total > 0.0 {
+            let share: f32 = matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
             hit.score *= 0.5 + 0.5 * share;
         }
+        let matched = matched.len();
         hit.matched = matched;
         hit.spans = spans;
         hits.push(hit);
@@ -506,17 +557,48 @@ fn duty_hit(doc: &TantivyDocument, fields: &crate::index::Fields, score: f32) ->
     }
 }
 
-/// How many concepts `text` matches, and the character spans of the matching words.
+/// How much each concept weighs in the coverage of a duty: the inverse document frequency of
+/// its best term (times the term's boost), so that matching a rare word counts more than
+/// matching a common one, and a concept the corpus never mentions counts not at all.
+fn concept_weights(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    analyzed: &AnalyzedQuery,
+) -> Vec<f32> {
+    let documents = searcher.num_docs() as f32;
+    analyzed
+        .concepts
+        .iter()
+        .map(|concept| {
+            concept
+                .terms
+                .iter()
+                .map(|t| {
+                    let df = searcher
+                        .doc_freq(&Term::from_field_text(field, &t.text))
+                        .unwrap_or(0) as f32;
+                    if df == 0.0 {
+                        0.0
+                    } else {
+                        t.boost * (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
+                    }
+                })
+                .fold(0.0, f32::max)
+        })
+        .collect()
+}
+
+/// Which concepts `text` matches (their indexes), and the character spans of the matching words.
 fn coverage(
     segmenter: &Segmenter,
     text: &str,
     analyzed: &AnalyzedQuery,
-) -> (usize, Vec<(usize, usize)>) {
+) -> (Vec<usize>, Vec<(usize, usize)>) {
     let tokens = segmenter.tokens(text);
     let present: HashSet<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     let mut wanted: HashSet<&str> = HashSet::new();
-    let mut matched = 0;
-    for concept in &analyzed.concepts {
+    let mut matched = Vec::new();
+    for (i, concept) in analyzed.concepts.iter().enumerate() {
         let hits: Vec<&str> = concept
             .terms
             .iter()
@@ -524,7 +606,7 @@ fn coverage(
             .filter(|t| present.contains(t))
             .collect();
         if !hits.is_empty() {
-            matched += 1;
+            matched.push(i);
             wanted.extend(hits);
         }
     }
