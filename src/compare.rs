@@ -1166,6 +1166,46 @@ mod tests {
         assert!(serde_json::to_value(&only).unwrap()["a"].is_null());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the lists and their order: every duty lands in exactly one pair, the summary
+        /// counts the pairs, and rotating B keeps the identical pairs.
+        #[test]
+        fn every_duty_is_accounted_for_once(
+            a_pick in proptest::collection::vec(0usize..19, 0..12),
+            b_pick in proptest::collection::vec(0usize..19, 0..12),
+            seed in 0usize..1000,
+        ) {
+            let pool: Vec<&str> = SALES_MANAGER_480
+                .iter()
+                .chain(SALES_MANAGER_DOCX)
+                .copied()
+                .collect();
+            let a: Vec<&str> = a_pick.iter().map(|&i| pool[i % pool.len()]).collect();
+            let b: Vec<&str> = b_pick.iter().map(|&i| pool[i % pool.len()]).collect();
+            let pairs = align_duties(&a, &b, &CompareOptions::default());
+            let mut seen_a = vec![0; a.len()];
+            let mut seen_b = vec![0; b.len()];
+            for pair in &pairs {
+                pair.a_duties.iter().for_each(|&i| seen_a[i] += 1);
+                pair.b_duties.iter().for_each(|&j| seen_b[j] += 1);
+            }
+            proptest::prop_assert!(seen_a.iter().all(|&n| n == 1));
+            proptest::prop_assert!(seen_b.iter().all(|&n| n == 1));
+            let summary = summarize(&pairs);
+            let total = summary.same + summary.reworded + summary.only_a + summary.only_b
+                + summary.split;
+            proptest::prop_assert_eq!(total, pairs.len());
+
+            let mut shuffled = b.clone();
+            let len = shuffled.len().max(1);
+            shuffled.rotate_left(seed % len);
+            let again = summarize(&align_duties(&a, &shuffled, &CompareOptions::default()));
+            proptest::prop_assert_eq!(again.same, summary.same);
+        }
+    }
+
     #[test]
     fn closest_names_rank_by_overlap() {
         let names = ["销售经理", "展厅经理", "市场部经理", "销售顾问"];
