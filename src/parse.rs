@@ -118,6 +118,7 @@ pub fn parse_text(
             .iter()
             .map(|l| vec![CharClass::Unparsed; l.len()])
             .collect(),
+        visible: Vec::new(),
         lines,
         folded,
         documents: Vec::new(),
@@ -219,6 +220,8 @@ struct Parser<'a> {
     rules: &'a RoleRules,
     lines: Vec<Vec<char>>,
     folded: Vec<Vec<char>>,
+    /// The folded lines with noise blanked out, computed once per line in the first pass.
+    visible: Vec<Vec<char>>,
     classes: Vec<Vec<CharClass>>,
     documents: Vec<DocumentBuilder>,
     document: Option<DocumentBuilder>,
@@ -251,7 +254,7 @@ impl<'a> Parser<'a> {
     // ---- pass 1: lines → items --------------------------------------------------------------
 
     fn scan(&mut self) -> Vec<Item> {
-        let mut items = Vec::new();
+        // Noise first, for every line: a document title is recognised by looking at the next line.
         for index in 0..self.lines.len() {
             let folded: String = self.folded[index].iter().collect();
             if folded.trim().is_empty() {
@@ -264,6 +267,25 @@ impl<'a> Parser<'a> {
             for (start, end) in self.vocabulary.noise_ranges(&folded) {
                 self.mark(index, start, end, CharClass::Noise);
             }
+        }
+        self.visible = (0..self.lines.len())
+            .map(|line| {
+                self.folded[line]
+                    .iter()
+                    .zip(&self.classes[line])
+                    .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
+                    .collect()
+            })
+            .collect();
+        let mut items = Vec::new();
+        for index in 0..self.lines.len() {
+            let folded: String = self.folded[index].iter().collect();
+            if folded.trim().is_empty() {
+                continue;
+            }
+            if self.vocabulary.is_noise_line(&folded) {
+                continue;
+            }
             if let Some((title, part)) = self.document_title(index) {
                 items.push(Item::DocumentTitle {
                     line: index,
@@ -272,7 +294,7 @@ impl<'a> Parser<'a> {
                 });
                 continue;
             }
-            let visible = self.visible(index);
+            let visible = std::mem::take(&mut self.visible[index]);
             let markers = scan_markers(&visible, &mut self.last_arabic);
             let first_start = markers.first().map_or(visible.len(), |m| m.start);
             let (start, end) = trim_range(&visible, 0, first_start);
@@ -295,22 +317,22 @@ impl<'a> Parser<'a> {
                     end: end.max(marker.end),
                 }));
             }
+            self.visible[index] = visible;
         }
         items
     }
 
     /// The folded line with noise blanked out, so markers and text never include noise.
-    fn visible(&self, line: usize) -> Vec<char> {
-        self.folded[line]
-            .iter()
-            .zip(&self.classes[line])
-            .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
-            .collect()
+    fn visible(&self, line: usize) -> &[char] {
+        &self.visible[line]
     }
 
     /// Whether a whole line titles a document: short, no numbering, a document word such as
     /// 岗位职责, and not merely a role's own title (unless the next line repeats it).
     fn document_title(&self, line: usize) -> Option<(String, bool)> {
+        if self.visible[line].len() > 200 {
+            return None;
+        }
         let visible: String = self.visible(line).iter().collect();
         let text = visible.trim();
         if let Some(inner) = text
@@ -329,7 +351,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let mut last = None;
-        if !scan_markers(&self.visible(line), &mut last).is_empty() {
+        if !scan_markers(self.visible(line), &mut last).is_empty() {
             return None;
         }
         // `岗位职责:`, `直接下级:…` are headings inside a position, not document titles.
@@ -347,9 +369,9 @@ impl<'a> Parser<'a> {
         }
         let compact_text = compact(text);
         let next_repeats = (line + 1..self.lines.len())
-            .map(|l| compact(&self.visible(l).iter().collect::<String>()))
-            .find(|l| !l.is_empty())
-            .is_some_and(|next| next.starts_with(&compact_text) && next != compact_text);
+            .find(|&l| self.visible[l].iter().any(|c| !c.is_whitespace()))
+            .map(|l| compact(&self.visible(l).iter().take(200).collect::<String>()))
+            .is_some_and(|next| next.starts_with(&compact_text));
         let role_only =
             self.rules.is_role_title(text) && !self.vocabulary.has_collective_word(text);
         if role_only && !next_repeats {
@@ -666,7 +688,9 @@ impl<'a> Parser<'a> {
         let vocabulary = self.vocabulary;
         if head {
             if let Some(document) = &self.document {
-                let c = compact(text);
+                // Only the start matters, and long prose is not worth folding whole.
+                let start: String = text.chars().take(60).collect();
+                let c = compact(&start);
                 if !c.is_empty()
                     && document.titles.iter().any(|t| {
                         c.starts_with(t.as_str()) || (t.starts_with(&c) && c.chars().count() >= 4)

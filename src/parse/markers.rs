@@ -121,7 +121,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         let digits_end = (i..chars.len())
             .find(|&j| !chars[j].is_ascii_digit())
             .unwrap_or(chars.len());
-        if digits_end - i > 2 {
+        if digits_end - i > 5 {
             return None;
         }
         let label: String = chars[i..digits_end].iter().collect();
