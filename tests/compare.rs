@@ -381,22 +381,27 @@ fn cli_all_prints_the_matrix_and_json() {
     }
 }
 
+/// Runs zhize expecting an error: exit 2, nothing on stdout, no panic; returns stderr.
+fn fails(args: &[&str]) -> String {
+    let (code, out, err) = zhize(args);
+    assert_eq!(code, 2, "{args:?}: {out}{err}");
+    assert!(out.is_empty(), "{args:?} printed {out}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
 #[test]
 fn cli_errors_name_what_is_missing() {
     // An unknown store lists the stores.
-    let (code, out, err) = zhize(&["compare", "销售经理", "--a", "不存在的店", "--b", "修订"]);
-    assert_eq!(code, 2);
-    assert!(out.is_empty());
+    let err = fails(&["compare", "销售经理", "--a", "不存在的店", "--b", "修订"]);
     assert!(err.contains("不存在的店") && err.contains("d1"), "{err}");
     // An unknown role suggests the closest roles.
-    let (code, _, err) = zhize(&["compare", "展厅总监理", "--a", "d1", "--b", "修订"]);
-    assert_eq!(code, 2);
+    let err = fails(&["compare", "展厅总监理", "--a", "d1", "--b", "修订"]);
     assert!(err.contains("closest"), "{err}");
     // A role only one store defines: which store, and roles that can be compared.
-    let (code, _, err) = zhize(&["compare", "二网专员", "--all"]);
-    assert_eq!(code, 2);
+    let err = fails(&["compare", "二网专员", "--all"]);
     assert!(err.contains("only") && err.contains("二网专员"), "{err}");
-    let (code, _, err) = zhize(&[
+    let err = fails(&[
         "compare",
         "二网专员",
         "--a",
@@ -404,16 +409,13 @@ fn cli_errors_name_what_is_missing() {
         "--b",
         "修订",
     ]);
-    assert_eq!(code, 2);
     assert!(
         err.contains("defined in") && err.contains("汽车4S店各岗位职责描述"),
         "{err}"
     );
-    // Missing sides.
-    let (code, _, err) = zhize(&["compare", "销售经理", "--a", "d1"]);
-    assert_eq!(code, 2);
+    // Missing sides, and one position against itself.
+    let err = fails(&["compare", "销售经理", "--a", "d1"]);
     assert!(err.contains("--b"), "{err}");
-    for e in [err] {
-        assert!(!e.contains("panicked"));
-    }
+    let err = fails(&["compare", "销售经理", "--a", "修订", "--b", "修订"]);
+    assert!(err.contains("same position"), "{err}");
 }
