@@ -326,6 +326,30 @@ fn docx_zip_bomb_past_the_default_limit_is_refused() {
 }
 
 #[test]
+fn docx_zip_bomb_lying_about_its_size_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = zip_bomb(8 * 1024 * 1024);
+    // Claim 1000 bytes uncompressed, in the local header (offset 22) and the central directory
+    // (offset 24): the bound must hold on the bytes actually inflated, not on the label.
+    let lie = 1000u32.to_le_bytes();
+    bytes[22..26].copy_from_slice(&lie);
+    let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&lie);
+    let path = write(dir.path(), "liar.docx", &bytes);
+    let options = IngestOptions {
+        max_docx_xml_bytes: 1024 * 1024,
+        ..IngestOptions::default()
+    };
+    match ingest::ingest(std::slice::from_ref(&path), &options) {
+        Err(Error::BadInput { file, message }) => {
+            assert_eq!(file, path.display().to_string());
+            assert!(message.contains("word/document.xml"), "{message}");
+        }
+        other => panic!("expected BadInput, got {other:?}"),
+    }
+}
+
+#[test]
 fn docx_doctype_and_entities_are_not_expanded() {
     let dir = tempfile::tempdir().unwrap();
     let secret = write(dir.path(), "secret.txt", "机密内容".as_bytes());

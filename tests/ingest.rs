@@ -402,7 +402,8 @@ fn check_reads_standard_input() {
     let original = corpus_text();
     let (gbk, _, _) = encoding_rs::GBK.encode(&original);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhize"))
-        .args(["check", "--json", "-"])
+        // Named twice: read once (standard input can be read only once anyway).
+        .args(["check", "--json", "-", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -411,6 +412,7 @@ fn check_reads_standard_input() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["files"].as_array().unwrap().len(), 1);
     assert_eq!(report["files"][0]["file"], "-");
     assert_eq!(report["files"][0]["encoding"], "GBK");
 }
