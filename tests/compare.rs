@@ -381,6 +381,35 @@ fn cli_all_prints_the_matrix_and_json() {
     }
 }
 
+#[test]
+fn cli_two_titles_and_a_role_from_the_other_side() {
+    // 篇一's 销售主管 against 汽车4S店各岗位职责描述's 展厅经理: the showroom manager's duties
+    // 6–9 are the supervisor's 12–15 word for word.
+    let (code, out, err) = zhize(&[
+        "compare",
+        "--a",
+        "d1:销售主管",
+        "--b",
+        "汽车4S店各岗位职责描述:展厅经理",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["a"]["position"], "销售主管");
+    assert_eq!(v["b"]["position"], "展厅经理");
+    assert!(v["summary"]["same"].as_u64().unwrap() >= 4);
+    // --b without a role takes --a's.
+    let (code, out, err) = zhize(&[
+        "compare",
+        "--a",
+        "修订:销售经理",
+        "--b",
+        "汽车4S店各岗位职责描述",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("9 same · 1 reworded"), "{out}");
+}
+
 /// Runs zhize expecting an error: exit 2, nothing on stdout, no panic; returns stderr.
 fn fails(args: &[&str]) -> String {
     let (code, out, err) = zhize(args);

@@ -78,8 +78,12 @@ pub fn run(mut args: CompareArgs) -> anyhow::Result<ExitCode> {
             run_all(&corpus, &role, &args, &options)
         }
         (Some(a), Some(b)) => {
-            let a = wanted(a, args.role.as_deref(), "--a")?;
-            let b = wanted(b, args.role.as_deref(), "--b")?;
+            // A side without a role takes ROLE, else the other side's (`--a d1:销售主管 --b d10`).
+            let role_of = |side: &str| split_side(side).map(|(_, role)| role.to_string());
+            let role_for_a = args.role.clone().or_else(|| role_of(b));
+            let role_for_b = args.role.clone().or_else(|| role_of(a));
+            let a = wanted(a, role_for_a.as_deref(), "--a")?;
+            let b = wanted(b, role_for_b.as_deref(), "--b")?;
             run_pair(&corpus, &a, &b, &args, &options)
         }
         _ => bail!("give both --a and --b (or --all)"),
@@ -190,6 +194,17 @@ fn run_pair(
             side_a.0.store,
             side_a.1.title
         );
+    }
+    for ((document, position), flag) in [(side_a, "--a"), (side_b, "--b")] {
+        if position.duties.is_empty() {
+            bail!(
+                "{flag}: {} {} · {} (line {}) lists no duties to compare",
+                document.id,
+                document.store,
+                position.title,
+                position.line_start
+            );
+        }
     }
     let comparison = compare::compare_positions(side_a, side_b, options);
     if let Some(path) = &args.html {
