@@ -698,7 +698,7 @@ fn write_side_files(
                 d
             })
             .collect(),
-        files: Vec::new(),
+        ..Corpus::default()
     };
     let skeleton = serde_json::to_vec(&skeleton).map_err(|e| index_error(dir, e))?;
     write_synced(&dir.join(SKELETON), &skeleton)?;

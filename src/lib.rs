@@ -36,6 +36,13 @@ pub struct LoadOptions {
 
 /// Reads and parses the inputs: the corpus every command starts from.
 pub fn load(paths: &[std::path::PathBuf], options: &LoadOptions) -> Result<Corpus> {
-    let sources = ingest::read_inputs(paths)?;
-    parse::parse_sources(&sources, options)
+    let ingested = ingest::ingest(paths, &ingest::IngestOptions::default())?;
+    let mut corpus = parse::parse_sources(&ingested.sources, options)?;
+    corpus.warnings = ingested
+        .warnings
+        .iter()
+        .filter(|w| w.kind != ingest::WarningKind::Skipped)
+        .map(|w| w.to_string())
+        .collect();
+    Ok(corpus)
 }

@@ -9,6 +9,9 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// One report per input file: encoding and the accounting of every character and line.
     pub files: Vec<FileReport>,
+    /// Input files that were rejected (inside a folder) or decoded lossily: `file: message`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One source document. A merged file holds many of them.

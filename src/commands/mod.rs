@@ -38,7 +38,11 @@ impl InputArgs {
             manifest: self.manifest.clone(),
             aliases: self.aliases.clone(),
         };
-        Ok(zhize::load(&self.paths(), &options)?)
+        let corpus = zhize::load(&self.paths(), &options)?;
+        for warning in &corpus.warnings {
+            eprintln!("zhize: warning: {warning}");
+        }
+        Ok(corpus)
     }
 }
 
