@@ -410,6 +410,25 @@ fn cli_two_titles_and_a_role_from_the_other_side() {
     assert!(out.contains("9 same · 1 reworded"), "{out}");
 }
 
+#[test]
+fn cli_exact_title_picks_one_of_two_lists_in_a_document() {
+    // The .docx (line 534) lists 销售经理 twice: 销售部销售经理 (its own nine duties) and
+    // 4s店销售经理, a copy of 职责一 of 4s店销售部岗位职责 (line 508).
+    let (code, out, err) = zhize(&[
+        "compare",
+        "--a",
+        "docx:4s店销售经理",
+        "--b",
+        "4s店销售部岗位职责:4s店销售部",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["a"]["position"], "4s店销售经理");
+    assert_eq!(v["summary"]["same"], 9);
+    assert_eq!(v["pairs"].as_array().unwrap().len(), 9);
+}
+
 /// Runs zhize expecting an error: exit 2, nothing on stdout, no panic; returns stderr.
 fn fails(args: &[&str]) -> String {
     let (code, out, err) = zhize(args);
