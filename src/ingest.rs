@@ -514,7 +514,21 @@ pub fn decode(bytes: &[u8]) -> (String, String) {
         return with_encoding(encoding_rs::UTF_8, bytes, "UTF-8");
     }
     let guess = guess_legacy(bytes);
-    if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
+    let cjk_guess = [
+        encoding_rs::BIG5,
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::EUC_KR,
+    ]
+    .contains(&guess);
+    // chardetng needs text to judge: on a few lines it may guess a single-byte or another CJK
+    // encoding for plain GBK. This is a tool for Chinese text, so clean GBK that reads as
+    // Chinese wins unless chardetng had enough to say otherwise.
+    let short = bytes.len() < 4096;
+    if guess == encoding_rs::GBK
+        || guess == encoding_rs::GB18030
+        || ((short || !cjk_guess) && reads_as_chinese_gbk(bytes))
+    {
         let name = if has_four_byte_gb18030(bytes) {
             "GB18030"
         } else {
@@ -522,19 +536,33 @@ pub fn decode(bytes: &[u8]) -> (String, String) {
         };
         return with_encoding(encoding_rs::GB18030, bytes, name);
     }
-    if [
-        encoding_rs::BIG5,
-        encoding_rs::SHIFT_JIS,
-        encoding_rs::EUC_JP,
-        encoding_rs::EUC_KR,
-    ]
-    .contains(&guess)
-    {
+    if cjk_guess {
         return with_encoding(guess, bytes, guess.name());
     }
     // A single-byte guess (windows-1252 …) would turn Chinese into mojibake without one error:
     // better an honest lossy UTF-8.
     with_encoding(encoding_rs::UTF_8, bytes, "UTF-8")
+}
+
+/// Whether the bytes are valid GB18030 whose non-ASCII characters are nearly all Chinese
+/// characters or CJK punctuation.
+fn reads_as_chinese_gbk(bytes: &[u8]) -> bool {
+    let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    else {
+        return false;
+    };
+    let mut other = 0usize;
+    let mut chinese = 0usize;
+    for ch in text.chars().filter(|ch| !ch.is_ascii()) {
+        match ch {
+            '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => {
+                chinese += 1
+            }
+            _ => other += 1,
+        }
+    }
+    chinese > 0 && other * 10 <= chinese
 }
 
 /// A merged file may hold UTF-8 documents and GBK documents (`cat a.txt b.txt`): decoded line by
