@@ -126,8 +126,8 @@ pub fn ingest(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested> {
                         file: source.file.clone(),
                         kind: WarningKind::Lossy,
                         message: format!(
-                            "{count} undecodable byte sequence(s) replaced by U+FFFD ({})",
-                            source.encoding
+                            "decoded as {} with {count} undecodable byte sequence(s) replaced by U+FFFD",
+                            source.encoding.split(" (lossy").next().unwrap_or_default()
                         ),
                     });
                 }
