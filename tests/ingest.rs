@@ -417,6 +417,25 @@ fn check_reads_standard_input() {
     assert_eq!(report["files"][0]["encoding"], "GBK");
 }
 
+/// A .docx piped to standard input is recognised by its zip magic.
+#[test]
+fn check_reads_a_docx_from_standard_input() {
+    let original = corpus_text();
+    let bytes = docx(&ingest::split_lines(&original));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhize"))
+        .args(["check", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["files"][0]["encoding"], "docx");
+    assert!(report["files"][0]["duties"].as_u64().unwrap() > 100);
+}
+
 mod property {
     use super::*;
     use proptest::prelude::*;
