@@ -691,46 +691,29 @@ fn allowed_positions(index: &DutyIndex, options: &SearchOptions) -> Result<Optio
     Ok(Some(allowed))
 }
 
-/// Adapter over the corpus selection rules (`select`): (document id, position index) pairs.
+/// The (document id, position index) pairs that `--store`/`--role` select, by the corpus
+/// selection rules (`select`): errors list the candidates.
 fn select_positions<'a>(
     corpus: &'a Corpus,
     store: Option<&str>,
     role: Option<&str>,
 ) -> Result<HashSet<(&'a str, usize)>> {
-    let mut selected = HashSet::new();
-    let documents: Vec<&crate::model::Document> = match store {
-        Some(store) => {
-            let store_folded = crate::segment::fold_text(store);
-            let found: Vec<_> = corpus
-                .documents
-                .iter()
-                .filter(|d| {
-                    d.id == store
-                        || crate::segment::fold_text(&d.store).contains(&store_folded)
-                        || crate::segment::fold_text(&d.title).contains(&store_folded)
-                })
-                .collect();
-            if found.is_empty() {
-                return Err(Error::NotFound(format!(
-                    "no store or document matches `{store}`"
-                )));
-            }
-            found
-        }
-        None => corpus.documents.iter().collect(),
+    let pairs: Vec<(&crate::model::Document, &crate::model::Position)> = match (store, role) {
+        (store, Some(role)) => crate::select::find_positions(corpus, store, role)?,
+        (Some(store), None) => crate::select::find_documents(corpus, store)?
+            .into_iter()
+            .flat_map(|d| d.positions.iter().map(move |p| (d, p)))
+            .collect(),
+        (None, None) => corpus.positions().collect(),
     };
-    let role_key = role.map(crate::roles::canonical_role);
-    for document in documents {
-        for (i, position) in document.positions.iter().enumerate() {
-            let keep = match (&role_key, role) {
-                (Some(key), Some(raw)) => {
-                    &position.role == key || position.title.contains(raw.trim())
-                }
-                _ => true,
-            };
-            if keep {
-                selected.insert((document.id.as_str(), i));
-            }
+    let mut selected = HashSet::new();
+    for (document, position) in pairs {
+        if let Some(index) = document
+            .positions
+            .iter()
+            .position(|p| std::ptr::eq(p, position))
+        {
+            selected.insert((document.id.as_str(), index));
         }
     }
     Ok(selected)
