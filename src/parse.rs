@@ -45,7 +45,7 @@ pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Co
     let vocabulary = Vocabulary::shipped();
     let mut corpus = Corpus::default();
     for source in sources {
-        let parsed = parse_text(&source.file, &source.text, &vocabulary, &rules);
+        let parsed = parse_text(&source.file, &source.text, vocabulary, &rules);
         let mut report = parsed.report;
         report.encoding = source.encoding.clone();
         for mut document in parsed.documents {
@@ -230,6 +230,9 @@ struct Parser<'a> {
     last_was_duty: bool,
     last_arabic: Option<u32>,
 }
+
+/// How many characters of an unparsed line the report shows.
+const UNPARSED_SHOWN: usize = 300;
 
 /// The title of a list whose title was lost in the merge.
 pub const UNTITLED: &str = "(无标题)";
@@ -519,7 +522,7 @@ impl<'a> Parser<'a> {
         } else {
             piece.end
         };
-        let (body_start, body_end) = trim_range(&self.visible(piece.line), piece.start, body_end);
+        let (body_start, body_end) = trim_range(self.visible(piece.line), piece.start, body_end);
         if body_start < body_end {
             let in_list = self
                 .current_position()
@@ -571,7 +574,7 @@ impl<'a> Parser<'a> {
         if title_here {
             self.heading_chunk(piece.line, chunks[0].0, chunks[0].1, &first_kind, false);
             if chunks.len() > 1 {
-                let (s, e) = trim_range(&self.visible(piece.line), chunks[1].0, piece.end);
+                let (s, e) = trim_range(self.visible(piece.line), chunks[1].0, piece.end);
                 // A description after the title (`A、市场总监 带领市场部…`): an unnumbered duty.
                 let rest: Vec<Chunk> = chunks[1..]
                     .iter()
@@ -725,11 +728,11 @@ impl<'a> Parser<'a> {
         if vocabulary.ends_with_duties_word(without_prefix) {
             return Chunk::ExplicitTitle(without_prefix.to_string());
         }
-        if self.rules.is_role_title(without_prefix) {
-            return Chunk::RoleName(without_prefix.to_string());
-        }
         if vocabulary.is_department(bare) {
             return Chunk::Department(bare.to_string());
+        }
+        if self.rules.is_role_title(without_prefix) {
+            return Chunk::RoleName(without_prefix.to_string());
         }
         if text.ends_with(':') && bare.chars().count() <= 15 && bare.chars().count() >= 2 {
             return Chunk::OtherSection(bare.to_string());
@@ -917,7 +920,7 @@ impl<'a> Parser<'a> {
         n: Option<String>,
         value: Option<u32>,
     ) {
-        let (start, end) = trim_range(&self.visible(line), start, end);
+        let (start, end) = trim_range(self.visible(line), start, end);
         if start >= end {
             return;
         }
@@ -963,7 +966,7 @@ impl<'a> Parser<'a> {
     }
 
     fn append_to_last_duty(&mut self, line: usize, start: usize, end: usize, label: Option<&str>) {
-        let (start, end) = trim_range(&self.visible(line), start, end);
+        let (start, end) = trim_range(self.visible(line), start, end);
         let text = join_wrapped(&self.original(line, start, end));
         let narrative = self.document.as_ref().is_some_and(|d| d.narrative)
             && !self.current_position().is_some_and(|p| p.titled);
@@ -1121,9 +1124,17 @@ impl<'a> Parser<'a> {
                     .filter(|(_, &class)| class == CharClass::Unparsed)
                     .map(|(&c, _)| c)
                     .collect();
+                // A 10 MB line is reported by its start, not printed whole.
+                let text = text.trim();
+                let shown: String = text.chars().take(UNPARSED_SHOWN).collect();
+                let text = if shown.len() < text.len() {
+                    format!("{shown}…")
+                } else {
+                    shown
+                };
                 report.unparsed.push(UnparsedLine {
                     line: index + 1,
-                    text: text.trim().to_string(),
+                    text,
                 });
             }
         }
