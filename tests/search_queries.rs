@@ -207,3 +207,55 @@ fn filters_keep_only_the_chosen_role() {
         );
     }
 }
+
+/// Highlights land on the original characters even when the duty is Traditional or full-width
+/// (folding is one character to one character).
+#[test]
+fn highlights_land_on_traditional_and_full_width_text() {
+    use zhize::model::{Corpus, Document, Duty, Position, PositionKind};
+    let duty = |text: &str, line: usize| Duty {
+        n: Some(line.to_string()),
+        text: text.to_string(),
+        line,
+    };
+    let corpus = Corpus {
+        documents: vec![Document {
+            id: "d1".into(),
+            title: "台北門市崗位職責".into(),
+            store: "台北門市".into(),
+            file: "tw.txt".into(),
+            line_start: 1,
+            line_end: 4,
+            positions: vec![Position {
+                title: "銷售顧問".into(),
+                role: "销售顾问".into(),
+                department: None,
+                reports_to: vec![],
+                subordinates: vec![],
+                kind: PositionKind::Duties,
+                duties: vec![
+                    duty("負責展車的清潔與<b>擺放</b>;", 2),
+                    duty("完成ＰＤＩ檢測及續保提醒;", 3),
+                ],
+                line_start: 1,
+                line_end: 3,
+            }],
+        }],
+        ..Default::default()
+    };
+    let index = build_in_memory(&corpus, &Vocabulary::shipped()).unwrap();
+    let options = SearchOptions {
+        by: GroupBy::Duty,
+        ..Default::default()
+    };
+    let hits = search(&index, "展车清洁", &options).unwrap().duties;
+    assert_eq!(
+        hits[0].highlight(),
+        "負責<em>展車</em>的<em>清潔</em>與&lt;b&gt;擺放&lt;/b&gt;;"
+    );
+    let hits = search(&index, "pdi 续保", &options).unwrap().duties;
+    assert_eq!(
+        hits[0].highlight(),
+        "完成<em>ＰＤＩ</em>檢測及<em>續保</em>提醒;"
+    );
+}
