@@ -12,7 +12,7 @@ pub mod minhash;
 pub mod text;
 
 use crate::model::{Corpus, Document, Position};
-use minhash::{jaccard, size_allows, Buckets, LshParams, ShingleSets};
+use minhash::{jaccard, jaccard_at_least, size_allows, Buckets, LshParams, ShingleSets};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -261,8 +261,13 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         )
     });
     const UNASSIGNED: u32 = u32::MAX;
+    let mut buckets = buckets;
+    let mut live: Vec<u32> = (0..buckets.len() as u32)
+        .map(|bucket| buckets.members(bucket).len() as u32)
+        .collect();
     let mut leader_of = vec![UNASSIGNED; unique];
     let mut stamp = vec![UNASSIGNED; unique];
+    let mut mine: Vec<u32> = Vec::new();
     for &leader in &order {
         let leader = leader as usize;
         if leader_of[leader] != UNASSIGNED {
@@ -270,27 +275,38 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         }
         leader_of[leader] = leader as u32;
         let leader_set = sets.get(leader);
-        for &bucket in buckets.buckets_of(leader) {
-            for &member in buckets.members(bucket) {
-                let member = member as usize;
-                if leader_of[member] != UNASSIGNED || stamp[member] == leader as u32 {
+        mine.clear();
+        mine.extend_from_slice(buckets.buckets_of(leader));
+        for &bucket in &mine {
+            // Members already in a group leave the bucket for good, so a big bucket is not
+            // rescanned by every later leader in it.
+            let members = &mut buckets.members_mut(bucket)[..live[bucket as usize] as usize];
+            let mut kept = 0;
+            for index in 0..members.len() {
+                let member = members[index] as usize;
+                if leader_of[member] != UNASSIGNED {
                     continue;
                 }
-                stamp[member] = leader as u32;
-                stats.candidates += 1;
-                let member_set = sets.get(member);
-                if !size_allows(leader_set.len(), member_set.len(), threshold)
-                    || jaccard(leader_set, member_set) < threshold
-                {
-                    continue;
+                if stamp[member] != leader as u32 {
+                    stamp[member] = leader as u32;
+                    stats.candidates += 1;
+                    let member_set = sets.get(member);
+                    if size_allows(leader_set.len(), member_set.len(), threshold)
+                        && jaccard_at_least(leader_set, member_set, threshold)
+                    {
+                        stats.similar += 1;
+                        if vocabulary.says_something_else(keys[leader], keys[member]) {
+                            stats.guarded += 1;
+                        } else {
+                            leader_of[member] = leader as u32;
+                            continue;
+                        }
+                    }
                 }
-                stats.similar += 1;
-                if vocabulary.says_something_else(keys[leader], keys[member]) {
-                    stats.guarded += 1;
-                } else {
-                    leader_of[member] = leader as u32;
-                }
+                members[kept] = member as u32;
+                kept += 1;
             }
+            live[bucket as usize] = kept as u32;
         }
     }
 
@@ -347,6 +363,14 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         canonical,
         stats,
     }
+}
+
+/// One position's duties (indices into the deduplication's duties) and their groups.
+struct PositionSet {
+    place: (u32, u32),
+    /// Sorted, distinct.
+    groups: Vec<u32>,
+    duties: Vec<u32>,
 }
 
 /// Where one duty is in the corpus: document, position and duty index.
@@ -502,21 +526,25 @@ impl<'a> Deduplication<'a> {
             .collect()
     }
 
-    /// For each (document, position), the sorted set of its duties' groups and its duties.
-    fn position_sets(&self) -> Vec<((u32, u32), Vec<u32>, Vec<u32>)> {
-        let mut sets: Vec<((u32, u32), Vec<u32>, Vec<u32>)> = Vec::new();
+    /// For each (document, position) with duties, the set of its duties' groups.
+    fn position_sets(&self) -> Vec<PositionSet> {
+        let mut sets: Vec<PositionSet> = Vec::new();
         for (index, at) in self.duties.iter().enumerate() {
             let place = (at.document, at.position);
-            if sets.last().is_none_or(|(last, _, _)| *last != place) {
-                sets.push((place, Vec::new(), Vec::new()));
+            if sets.last().is_none_or(|last| last.place != place) {
+                sets.push(PositionSet {
+                    place,
+                    groups: Vec::new(),
+                    duties: Vec::new(),
+                });
             }
             let entry = sets.last_mut().expect("pushed above");
-            entry.1.push(self.grouping.group_of[index]);
-            entry.2.push(index as u32);
+            entry.groups.push(self.grouping.group_of[index]);
+            entry.duties.push(index as u32);
         }
-        for (_, groups, _) in &mut sets {
-            groups.sort_unstable();
-            groups.dedup();
+        for set in &mut sets {
+            set.groups.sort_unstable();
+            set.groups.dedup();
         }
         sets
     }
@@ -525,8 +553,9 @@ impl<'a> Deduplication<'a> {
     pub fn position_groups(&self) -> Vec<PositionGroup> {
         let sets = self.position_sets();
         let mut by_role: HashMap<(&str, crate::model::PositionKind), Vec<usize>> = HashMap::new();
-        for (index, ((d, p), _, _)) in sets.iter().enumerate() {
-            let position = &self.corpus.documents[*d as usize].positions[*p as usize];
+        for (index, set) in sets.iter().enumerate() {
+            let (d, p) = set.place;
+            let position = &self.corpus.documents[d as usize].positions[p as usize];
             by_role
                 .entry((position.role.as_str(), position.kind))
                 .or_default()
@@ -539,7 +568,7 @@ impl<'a> Deduplication<'a> {
             .par_iter()
             .flat_map_iter(|members| {
                 let group_sets: Vec<&[u32]> =
-                    members.iter().map(|&m| sets[m].1.as_slice()).collect();
+                    members.iter().map(|&m| sets[m].groups.as_slice()).collect();
                 similar_sets(&group_sets, threshold, 2, Measure::OfLarger)
                     .into_iter()
                     .map(|(a, b, similarity)| (members[a], members[b], similarity))
@@ -549,18 +578,18 @@ impl<'a> Deduplication<'a> {
             .into_iter()
             .map(|(members, _)| {
                 let first = &sets[members[0]];
-                let role = self.corpus.documents[first.0 .0 as usize].positions
-                    [first.0 .1 as usize]
+                let role = self.corpus.documents[first.place.0 as usize].positions
+                    [first.place.1 as usize]
                     .role
                     .clone();
-                let mut shared: Vec<u32> = first.1.clone();
+                let mut shared: Vec<u32> = first.groups.clone();
                 for &member in &members[1..] {
-                    let other = &sets[member].1;
+                    let other = &sets[member].groups;
                     shared.retain(|group| other.binary_search(group).is_ok());
                 }
                 let differing_duties = members
                     .iter()
-                    .flat_map(|&member| sets[member].2.iter())
+                    .flat_map(|&member| sets[member].duties.iter())
                     .filter(|&&duty| {
                         shared
                             .binary_search(&self.grouping.group_of[duty as usize])
@@ -573,7 +602,7 @@ impl<'a> Deduplication<'a> {
                     members: members
                         .iter()
                         .map(|&member| {
-                            let (d, p) = sets[member].0;
+                            let (d, p) = sets[member].place;
                             let document = &self.corpus.documents[d as usize];
                             PositionMember {
                                 doc_id: document.id.clone(),

@@ -81,6 +81,28 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
+/// Whether Jaccard(a, b) ≥ `threshold`, stopping as soon as the elements left cannot make up
+/// the shared count needed: most candidates fall short, and this is the clustering's hot loop.
+pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return a.is_empty() && b.is_empty();
+    }
+    // |A ∩ B| / (|A| + |B| - |A ∩ B|) ≥ t  ⇔  |A ∩ B| ≥ t (|A| + |B|) / (1 + t).
+    let needed =
+        (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        if shared + (a.len() - i).min(b.len() - j) < needed {
+            return false;
+        }
+        let (x, y) = (a[i], b[j]);
+        shared += (x == y) as usize;
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
+    }
+    shared >= needed
+}
+
 /// Whether Jaccard(a, b) can reach `threshold` at all, from the set sizes alone.
 pub fn size_allows(a: usize, b: usize, threshold: f64) -> bool {
     let (small, large) = if a < b { (a, b) } else { (b, a) };
@@ -194,6 +216,13 @@ impl Buckets {
             [self.bucket_offsets[bucket] as usize..self.bucket_offsets[bucket + 1] as usize]
     }
 
+    /// The members of `bucket` for in-place compaction (removing members no longer needed).
+    pub fn members_mut(&mut self, bucket: u32) -> &mut [u32] {
+        let bucket = bucket as usize;
+        &mut self.members
+            [self.bucket_offsets[bucket] as usize..self.bucket_offsets[bucket + 1] as usize]
+    }
+
     pub fn buckets_of(&self, item: usize) -> &[u32] {
         &self.item_buckets[self.item_offsets[item] as usize..self.item_offsets[item + 1] as usize]
     }
@@ -277,6 +306,9 @@ mod tests {
         let b = shingles("制定月度销售计划");
         // 7 bigrams each, 5 shared: 5 / 9.
         assert!((jaccard(&a, &b) - 5.0 / 9.0).abs() < 1e-9);
+        assert!(jaccard_at_least(&a, &b, 5.0 / 9.0));
+        assert!(!jaccard_at_least(&a, &b, 0.56));
+        assert!(jaccard_at_least(&a, &a, 1.0));
         assert_eq!(jaccard(&a, &a), 1.0);
         assert_eq!(shingles("销").len(), 1);
         assert!(shingles("").is_empty());

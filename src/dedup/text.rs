@@ -9,11 +9,14 @@ use std::sync::OnceLock;
 
 const SHIPPED_VOCABULARY: &str = include_str!("../../data/dedup.txt");
 
+/// A variant spelling and the canonical spelling it is rewritten to.
+type Rewrite = (Vec<char>, Vec<char>);
+
 /// Which differences between two duties do not change what they say (`data/dedup.txt`).
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// First character of a variant → (variant, canonical), longest variant first.
-    same: HashMap<char, Vec<(Vec<char>, Vec<char>)>>,
+    same: HashMap<char, Vec<Rewrite>>,
     function: HashSet<char>,
     negations: Vec<Vec<char>>,
 }

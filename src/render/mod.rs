@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod corpus;
+pub mod dedup;
 pub mod html;
 pub mod search;
 pub mod term;
