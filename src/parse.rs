@@ -17,7 +17,7 @@ pub use vocabulary::Vocabulary;
 use crate::error::{Error, Result};
 use crate::ingest::{split_lines, SourceText};
 use crate::model::*;
-use crate::normalize::{fold_width, is_han};
+use crate::normalize::fold_width;
 use crate::roles::RoleRules;
 use crate::LoadOptions;
 use std::collections::HashMap;
@@ -1218,9 +1218,9 @@ fn trim_range(chars: &[char], start: usize, end: usize) -> (usize, usize) {
 }
 
 /// Whether a space between these two characters is a line-wrap artefact rather than a word gap.
+/// Only a space between two Latin words or numbers (`IMB 5AB`) is kept.
 fn wrap_space(before: char, after: char) -> bool {
-    let wide = |c: char| is_han(c) || !c.is_ascii();
-    wide(before) || wide(after)
+    !(before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric())
 }
 
 /// Re-joins text that a converter wrapped: spaces next to Chinese characters are dropped, other
