@@ -386,6 +386,15 @@ fn exit_codes_and_plain_text_queries() {
         "--json",
     ]);
     assert_eq!(raw.status.code(), Some(0), "{raw:?}");
+    let bad = run(&[
+        "search",
+        "text:续保 AND (",
+        s(&file),
+        "--index",
+        s(&index),
+        "--raw",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
     let store = run(&[
         "search",
         "续保",
