@@ -418,3 +418,53 @@ fn exit_codes_and_plain_text_queries() {
     assert_eq!(role.as_array().unwrap().len(), 1);
     assert_eq!(role[0]["position"], "保险专员");
 }
+
+#[test]
+fn a_search_during_a_rebuild_answers_from_the_previous_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("store.txt");
+    std::fs::write(&file, SMALL).unwrap();
+    let index = dir.path().join("index");
+    assert!(run(&["index", s(&file), "--index", s(&index)])
+        .status
+        .success());
+
+    // Another builder holds the lock (this test process plays it).
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(index.join("lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    std::fs::write(&file, format!("{SMALL}3.负责轮胎更换的登记;\n")).unwrap();
+    let during = run(&["search", "续保", s(&file), "--index", s(&index)]);
+    assert_eq!(during.status.code(), Some(0), "{during:?}");
+    assert!(
+        String::from_utf8_lossy(&during.stderr).contains("answering from the previous index"),
+        "{during:?}"
+    );
+    // The old generation does not have the new duty yet.
+    let old = run(&["search", "轮胎更换", s(&file), "--index", s(&index)]);
+    assert_eq!(old.status.code(), Some(1), "{old:?}");
+
+    // A second `zhize index` waits for the lock rather than building beside it.
+    let mut waiting = zhize()
+        .args(["index", s(&file), "--index", s(&index), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "index did not wait for the lock"
+    );
+    lock.unlock().unwrap();
+    drop(lock);
+    let output = waiting.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report = json(&output);
+    assert_eq!(report["built"], true);
+    assert!(report["notes"][0].as_str().unwrap().contains("waited"));
+    let new = run(&["search", "轮胎更换", s(&file), "--index", s(&index)]);
+    assert_eq!(new.status.code(), Some(0), "{new:?}");
+}
