@@ -580,9 +580,17 @@ impl<'a> Parser<'a> {
                     .iter()
                     .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), false))
                     .collect();
+                let rest_text = self.piece_text(piece.line, s, e);
                 if rest.iter().all(Chunk::is_heading) {
                     for (&(s, e), kind) in chunks[1..].iter().zip(&rest) {
                         self.heading_chunk(piece.line, s, e, kind, false);
+                    }
+                } else if rest_text.chars().count() <= 8 && !is_terminated(&rest_text) {
+                    // `B、市场经理 —企宣`: a short qualifier is part of the title.
+                    self.mark_text(piece.line, s, e, CharClass::Heading);
+                    let qualifier = rest_text.trim().to_string();
+                    if let Some(position) = self.current_position_mut() {
+                        position.title.push_str(&qualifier);
                     }
                 } else if s < e {
                     self.add_duty(piece.line, s, e, None, None);
@@ -808,7 +816,8 @@ impl<'a> Parser<'a> {
             }
         }
         let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
-        text.trim_end_matches(['—', '-', ':']).to_string()
+        text.trim_end_matches(['—', '-', ':', '、', ','])
+            .to_string()
     }
 
     fn open_position(&mut self, line: usize, title: String, kind: PositionKind, titled: bool) {

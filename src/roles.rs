@@ -98,6 +98,12 @@ impl RoleRules {
             .filter(|c| !c.is_whitespace())
             .collect();
         text = remove_parentheticals(&text);
+        // `市场经理—企宣`: a qualifier after a dash does not change the role.
+        if let Some((head, _)) = text.split_once(['—', '–']) {
+            if head.chars().count() >= 2 {
+                text = head.to_string();
+            }
+        }
         loop {
             let before = text.len();
             for prefix in &self.prefixes {
@@ -247,6 +253,7 @@ mod tests {
         assert_eq!(canonical_role("子、分公司总经理"), "总经理");
         assert_eq!(canonical_role("风控经理(计划1人)"), "风控经理");
         assert_eq!(canonical_role("市场部经理"), "市场经理");
+        assert_eq!(canonical_role("市场经理—企宣"), "市场经理");
     }
 
     #[test]

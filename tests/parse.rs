@@ -459,3 +459,25 @@ fn parsing_is_deterministic() {
     let b = corpus();
     assert_eq!(a.documents, b.documents);
 }
+
+#[test]
+fn letter_titles_with_a_description_or_a_qualifier() {
+    // Line 474: `A、市场总监 带领市场部…优势。 1)制定… B、市场经理 —企宣 1)制定…`
+    let corpus = corpus();
+    let flow = document(&corpus, "汽车4S店市场部岗位职责及工作流程", 470);
+    let director = position(flow, "市场总监", PositionKind::Duties);
+    assert_eq!(director.duties.len(), 12);
+    assert_eq!(director.duties[0].n, None);
+    assert!(director.duties[0]
+        .text
+        .starts_with("带领市场部完成推广品牌"));
+    assert_eq!(director.duties[11].text, "作为公司对媒体的发言人");
+    let manager = position(flow, "市场经理—企宣", PositionKind::Duties);
+    assert_eq!(manager.role, "市场经理");
+    assert_eq!(manager.duties.len(), 4);
+    // The department's scope (`1、市场部的工作范围、主要职责`) is a list, but not a position.
+    let scope = position(flow, "市场部的工作范围", PositionKind::Other);
+    assert_eq!(scope.duties.len(), 7);
+    // The table of contents (line 472) is noise, not a position.
+    assert!(flow.positions.iter().all(|p| p.line_start != 472));
+}

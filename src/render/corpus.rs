@@ -71,8 +71,11 @@ pub fn position_text(
         paint(&facts.join(" · "), Style::Dim, color)
     ));
     for duty in &position.duties {
-        let label = duty.n.clone().unwrap_or_else(|| "·".into());
-        let label = format!("{:>4} ", format!("{label}."));
+        let label = match &duty.n {
+            Some(n) => format!("{n}."),
+            None => "·".to_string(),
+        };
+        let label = format!("{label:>4} ");
         let indent = " ".repeat(width(&label));
         for (i, line) in wrap(&sanitize(&duty.text), columns.saturating_sub(6))
             .iter()
