@@ -18,6 +18,8 @@ use tantivy::{TantivyDocument, Term};
 const PART_BOOST: f32 = 0.4;
 /// Weight of a synonym: found, but after the words the user typed.
 const SYNONYM_BOOST: f32 = 0.5;
+/// Weight of a typed word found in the position's title rather than in the duty.
+const TITLE_BOOST: f32 = 1.0;
 /// Weight of a glossary translation other than the main one.
 const ALTERNATE_BOOST: f32 = 0.8;
 
@@ -132,11 +134,15 @@ pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> A
     analyzed
 }
 
-/// A compound that dictionary words tile completely (逾期催收 = 逾期 + 催收, 客户回访 = 客户 +
-/// 回访) asks for each of its parts, so it becomes one concept per part, each also matched by the
-/// whole compound; any other word is one concept.
+/// A compound that dictionary words tile completely (逾期催收 = 逾期 + 催收) asks for each of its
+/// parts, so it becomes one concept per part, each also matched by the whole compound; a word the
+/// lexicon lists (销售顾问, 试乘试驾) is a unit and stays one concept, as does any other word.
 fn chinese_concepts(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Vec<Concept> {
-    let tiles = tiling(word, segmenter);
+    let tiles = if vocabulary.in_lexicon(word) {
+        Vec::new()
+    } else {
+        tiling(word, segmenter)
+    };
     if tiles.len() < 2 {
         return vec![chinese_concept(word, segmenter, vocabulary)];
     }
@@ -340,7 +346,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         } else {
             let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
             promote_parts_of_unknown_words(index, &mut analyzed);
-            let main = build_query(&analyzed, fields.text);
+            let main = build_query(&analyzed, fields.text, fields.title);
             (analyzed, main, Vec::new())
         };
     let empty = SearchResults {
@@ -387,7 +393,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             let spans = match_spans(&index.segmenter, &hit.text, &highlight_terms);
             (Vec::new(), spans)
         } else {
-            coverage(&index.segmenter, &hit.text, &analyzed)
+            coverage(&index.segmenter, &hit.text, &hit.position, &analyzed)
         };
         let total: f32 = weights.iter().sum();
         if !options.raw && total > 0.0 {
@@ -497,24 +503,40 @@ fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
     positions
 }
 
-fn build_query(analyzed: &AnalyzedQuery, field: tantivy::schema::Field) -> Box<dyn Query> {
+/// Each concept is a disjunction of its terms in the duty text, and of the typed words in the
+/// position's title (so 销售顾问 + 回访 prefers the 销售顾问's own 回访 duties); concepts are
+/// summed.
+fn build_query(
+    analyzed: &AnalyzedQuery,
+    field: tantivy::schema::Field,
+    title: tantivy::schema::Field,
+) -> Box<dyn Query> {
     let concepts: Vec<(Occur, Box<dyn Query>)> = analyzed
         .concepts
         .iter()
         .map(|concept| {
-            let terms: Vec<(Occur, Box<dyn Query>)> = concept
-                .terms
-                .iter()
-                .map(|t| {
+            let mut terms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for t in &concept.terms {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &t.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                terms.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), t.boost)),
+                ));
+                if matches!(t.origin, Origin::Typed | Origin::English) {
                     let term = TermQuery::new(
-                        Term::from_field_text(field, &t.text),
+                        Term::from_field_text(title, &t.text),
                         IndexRecordOption::WithFreqs,
                     );
-                    let boosted: Box<dyn Query> =
-                        Box::new(BoostQuery::new(Box::new(term), t.boost));
-                    (Occur::Should, boosted)
-                })
-                .collect();
+                    let boost = TITLE_BOOST * t.boost;
+                    terms.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(term), boost)),
+                    ));
+                }
+            }
             (
                 Occur::Should,
                 Box::new(BooleanQuery::new(terms)) as Box<dyn Query>,
@@ -592,10 +614,16 @@ fn concept_weights(
 fn coverage(
     segmenter: &Segmenter,
     text: &str,
+    title: &str,
     analyzed: &AnalyzedQuery,
 ) -> (Vec<usize>, Vec<(usize, usize)>) {
     let tokens = segmenter.tokens(text);
-    let present: HashSet<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let title_tokens = segmenter.tokens(title);
+    let present: HashSet<&str> = tokens
+        .iter()
+        .chain(&title_tokens)
+        .map(|t| t.text.as_str())
+        .collect();
     let mut wanted: HashSet<&str> = HashSet::new();
     let mut matched = Vec::new();
     for (i, concept) in analyzed.concepts.iter().enumerate() {

@@ -91,6 +91,7 @@ pub struct Vocabulary {
     /// For each word, the words a query for it also finds.
     pub synonyms: HashMap<String, Vec<String>>,
     pub glossary: Vec<GlossaryEntry>,
+    lexicon_words: HashSet<String>,
     /// English phrase (singular words joined by a space) → index into `glossary`.
     phrases: HashMap<String, usize>,
     longest_phrase: usize,
@@ -151,6 +152,7 @@ impl Vocabulary {
                         ),
                         None => None,
                     };
+                    self.lexicon_words.insert(word.clone());
                     self.lexicon.push((word, frequency));
                 }
                 Kind::Stopwords => {
@@ -212,6 +214,11 @@ impl Vocabulary {
                 list.push(other.clone());
             }
         }
+    }
+
+    /// Whether the lexicon lists `folded_word`: a unit of meaning a query keeps whole.
+    pub fn in_lexicon(&self, folded_word: &str) -> bool {
+        self.lexicon_words.contains(folded_word)
     }
 
     pub fn is_stopword(&self, folded_word: &str) -> bool {

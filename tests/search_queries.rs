@@ -104,6 +104,9 @@ fn question_style_queries() {
     assert_top_duty("哪些岗位要做客户回访", &[&["回访"]]);
     assert_top_duty("招聘由哪个部门负责", &[&["招聘", "招募"]]);
     assert_position_in_top("谁管公章", 2, "行政");
+    // Naming a role asks about that role: its own position comes first.
+    assert_position_in_top("销售顾问的职责", 1, "销售顾问");
+    assert_position_in_top("展厅经理 卫生", 1, "展厅经理");
 }
 
 #[test]
