@@ -327,12 +327,41 @@ pub fn open_generation(dir: &Path, vocabulary: &Vocabulary) -> Result<DutyIndex>
 
 /// `zhize search`: the index for `options`, built or rebuilt first when missing, stale or
 /// unreadable. When another process is rebuilding a stale index, answers from the old one.
+/// An index folder that cannot be written (read-only, no permission) does not stop a search:
+/// the inputs are indexed in memory instead, with a note.
 pub fn ensure(options: &IndexOptions, progress: &dyn Progress) -> Result<(DutyIndex, IndexReport)> {
     let started = Instant::now();
     let vocabulary = Vocabulary::load(&options.vocabulary)?;
-    let Some(fingerprint) = fingerprint(options, &vocabulary)? else {
+    match ensure_on_disk(options, &vocabulary, progress, started) {
+        Err(Error::Io { path, source })
+            if path.starts_with(&options.dir)
+                && matches!(
+                    source.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+        {
+            let corpus = crate::load(&options.inputs, &options.load)?;
+            let index = build_in_memory(&corpus, &vocabulary)?;
+            let mut report = report_for(options, &index, false, "held in memory", started);
+            report.notes.push(format!(
+                "cannot write the index ({}: {source}); searching an index held in memory",
+                path.display()
+            ));
+            Ok((index, report))
+        }
+        other => other,
+    }
+}
+
+fn ensure_on_disk(
+    options: &IndexOptions,
+    vocabulary: &Vocabulary,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<(DutyIndex, IndexReport)> {
+    let Some(fingerprint) = fingerprint(options, vocabulary)? else {
         let corpus = crate::load(&options.inputs, &options.load)?;
-        let index = build_in_memory(&corpus, &vocabulary)?;
+        let index = build_in_memory(&corpus, vocabulary)?;
         let report = report_for(
             options,
             &index,
@@ -342,7 +371,7 @@ pub fn ensure(options: &IndexOptions, progress: &dyn Progress) -> Result<(DutyIn
         );
         return Ok((index, report));
     };
-    let reason = match inspect(&options.dir, &fingerprint, &vocabulary) {
+    let reason = match inspect(&options.dir, &fingerprint, vocabulary) {
         State::Fresh(index) => {
             let report = report_for(options, &index, false, "up to date", started);
             return Ok((*index, report));
@@ -352,14 +381,14 @@ pub fn ensure(options: &IndexOptions, progress: &dyn Progress) -> Result<(DutyIn
                 let reason = "inputs changed";
                 rebuild(
                     options,
-                    &vocabulary,
+                    vocabulary,
                     &fingerprint,
                     reason,
                     lock,
                     progress,
                     started,
                 )?;
-                return finish_ensure(options, &vocabulary, &fingerprint, reason, started);
+                return finish_ensure(options, vocabulary, &fingerprint, reason, started);
             }
             None => {
                 let mut report = report_for(options, &old, false, "inputs changed", started);
@@ -375,14 +404,15 @@ pub fn ensure(options: &IndexOptions, progress: &dyn Progress) -> Result<(DutyIn
     };
     let report = build_locked(
         options,
-        &vocabulary,
+        vocabulary,
         &fingerprint,
         &reason,
+        false,
         progress,
         started,
     )?;
     let (index, mut final_report) =
-        finish_ensure(options, &vocabulary, &fingerprint, &report.reason, started)?;
+        finish_ensure(options, vocabulary, &fingerprint, &report.reason, started)?;
     final_report.built = report.built;
     final_report.notes = report.notes;
     Ok((index, final_report))
@@ -448,7 +478,7 @@ pub fn build(options: &IndexOptions, force: bool, progress: &dyn Progress) -> Re
         State::Missing => "missing".to_string(),
         State::Broken(error) => format!("unreadable ({error})"),
     };
-    build_locked_forced(
+    build_locked(
         options,
         &vocabulary,
         &fingerprint,
@@ -460,25 +490,6 @@ pub fn build(options: &IndexOptions, force: bool, progress: &dyn Progress) -> Re
 }
 
 fn build_locked(
-    options: &IndexOptions,
-    vocabulary: &Vocabulary,
-    fingerprint: &str,
-    reason: &str,
-    progress: &dyn Progress,
-    started: Instant,
-) -> Result<IndexReport> {
-    build_locked_forced(
-        options,
-        vocabulary,
-        fingerprint,
-        reason,
-        false,
-        progress,
-        started,
-    )
-}
-
-fn build_locked_forced(
     options: &IndexOptions,
     vocabulary: &Vocabulary,
     fingerprint: &str,
