@@ -134,11 +134,15 @@ pub fn results_text(results: &SearchResults, color: bool, per_position: usize) -
         }
         GroupBy::Position => {
             for p in &results.positions {
-                let role = if p.role.is_empty() || p.role == p.position {
+                let mut role = if p.role.is_empty() || p.role == p.position {
                     String::new()
                 } else {
                     format!(" ({})", sanitize(&p.role))
                 };
+                if p.kind != crate::model::PositionKind::Duties {
+                    // A requirements list says who may hold the post, not what it does.
+                    role.push_str(&format!(" [{}]", p.kind.as_str()));
+                }
                 out.push_str(&format!(
                     "{:>2}. {} {} · {}{}  {}\n",
                     p.rank,
