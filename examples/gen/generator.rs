@@ -340,7 +340,7 @@ pub fn chinese_number(n: usize) -> String {
         _ => format!(
             "{}十{}",
             CHINESE_DIGITS[n / 10 % 10],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 CHINESE_DIGITS[n % 10]
@@ -510,9 +510,8 @@ impl<'v> Builder<'v> {
             document += 1;
         }
         for _ in 0..self.rng.below(3) {
-            let noise: &str = *self
-                .rng
-                .pick(&["相关文档\n", "最新文档\n", "\n1\n", "精品文档\n"]);
+            const TRAILERS: [&str; 4] = ["相关文档\n", "最新文档\n", "\n1\n", "精品文档\n"];
+            let noise = TRAILERS[self.rng.below(TRAILERS.len())];
             out.push_str(noise);
         }
         (store, out)
@@ -858,7 +857,8 @@ impl<'v> Builder<'v> {
     }
 
     fn end_mark(&mut self) -> &'static str {
-        *self.rng.pick(&[";", ";", "。", "", "。", ";"])
+        const END_MARKS: [&str; 6] = [";", ";", "。", "", "。", ";"];
+        END_MARKS[self.rng.below(END_MARKS.len())]
     }
 
     /// A recombined duty: clauses of one or two real duties of the role, maybe one clause
