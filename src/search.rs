@@ -12,7 +12,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, TantivyDocument, Term};
 
 /// Weight of a word found inside a longer typed word (续保 inside 保险续保).
 const PART_BOOST: f32 = 0.4;
@@ -382,34 +382,50 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         .search(&query, &TopDocs::with_limit(candidates).order_by_score())
         .map_err(|e| Error::Other(format!("search: {e}")))?;
 
+    // Rank candidates from the postings and fast fields alone; only the duties that will be
+    // shown are read from the document store (the costly part on a large index).
     let weights = concept_weights(&searcher, fields.text, &analyzed);
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher
-            .doc(address)
-            .map_err(|e| Error::Other(format!("reading a hit: {e}")))?;
-        let mut hit = duty_hit(&doc, &fields, score);
-        let (matched, spans) = if options.raw {
-            let spans = match_spans(&index.segmenter, &hit.text, &highlight_terms);
-            (Vec::new(), spans)
-        } else {
-            coverage(&index.segmenter, &hit.text, &hit.position, &analyzed)
-        };
-        let total: f32 = weights.iter().sum();
-        if !options.raw && total > 0.0 {
-            let share: f32 = matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
-            hit.score *= 0.5 + 0.5 * share;
+    let total: f32 = weights.iter().sum();
+    let mut candidates: Vec<Candidate> = top
+        .into_iter()
+        .map(|(score, address)| Candidate {
+            score,
+            address,
+            pos: 0,
+            ordinal: 0,
+            matched: Vec::new(),
+        })
+        .collect();
+    annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
+    if !options.raw && total > 0.0 {
+        for candidate in &mut candidates {
+            let share: f32 = candidate.matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
+            candidate.score *= 0.5 + 0.5 * share;
         }
-        let matched = matched.len();
-        hit.matched = matched;
-        hit.spans = spans;
-        hits.push(hit);
     }
-    hits.sort_by(|a, b| {
+    candidates.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.ordinal.cmp(&b.ordinal))
     });
+    let shown: Vec<&Candidate> = match options.by {
+        GroupBy::Duty => candidates.iter().take(limit).collect(),
+        GroupBy::Position => best_positions(&candidates, limit),
+    };
+    let mut hits = Vec::with_capacity(shown.len());
+    for candidate in shown {
+        let doc: TantivyDocument = searcher
+            .doc(candidate.address)
+            .map_err(|e| Error::Other(format!("reading a hit: {e}")))?;
+        let mut hit = duty_hit(&doc, &fields, candidate.score);
+        hit.spans = if options.raw {
+            match_spans(&index.segmenter, &hit.text, &highlight_terms)
+        } else {
+            coverage(&index.segmenter, &hit.text, &hit.position, &analyzed).1
+        };
+        hit.matched = candidate.matched.len();
+        hits.push(hit);
+    }
 
     let mut results = empty;
     match options.by {
@@ -444,6 +460,107 @@ fn promote_parts_of_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQuer
             }
         }
     }
+}
+
+/// A duty the query found, before it is read from the document store.
+struct Candidate {
+    score: f32,
+    address: tantivy::DocAddress,
+    pos: u64,
+    ordinal: u64,
+    /// Indexes of the concepts it matches (in its text, or typed words in its title).
+    matched: Vec<usize>,
+}
+
+/// Fills each candidate's position and duty ordinals (fast fields) and the concepts it matches
+/// (by seeking each concept's postings to the candidates, in document order).
+fn annotate(
+    searcher: &tantivy::Searcher,
+    fields: &crate::index::Fields,
+    analyzed: &AnalyzedQuery,
+    raw: bool,
+    candidates: &mut [Candidate],
+) -> Result<()> {
+    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
+    let mut by_segment: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        by_segment
+            .entry(candidate.address.segment_ord)
+            .or_default()
+            .push(i);
+    }
+    for (segment, mut members) in by_segment {
+        let reader = searcher.segment_reader(segment);
+        members.sort_by_key(|&i| candidates[i].address.doc_id);
+        let fast = reader.fast_fields();
+        let pos = fast.u64("pos").map_err(|e| failed(&e))?;
+        let duty = fast.u64("duty").map_err(|e| failed(&e))?;
+        for &i in &members {
+            let doc = candidates[i].address.doc_id;
+            candidates[i].pos = pos.first(doc).unwrap_or(0);
+            candidates[i].ordinal = duty.first(doc).unwrap_or(0);
+        }
+        if raw {
+            continue;
+        }
+        let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
+        let title = reader
+            .inverted_index(fields.title)
+            .map_err(|e| failed(&e))?;
+        for (c, concept) in analyzed.concepts.iter().enumerate() {
+            let mut found = vec![false; members.len()];
+            for t in &concept.terms {
+                let mut lookups = vec![(&text, fields.text)];
+                if matches!(t.origin, Origin::Typed | Origin::English) {
+                    lookups.push((&title, fields.title));
+                }
+                for (inverted, field) in lookups {
+                    let term = Term::from_field_text(field, &t.text);
+                    let Some(mut postings) = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(|e| failed(&e))?
+                    else {
+                        continue;
+                    };
+                    for (k, &i) in members.iter().enumerate() {
+                        let doc = candidates[i].address.doc_id;
+                        if postings.doc() <= doc && postings.seek(doc) == doc {
+                            found[k] = true;
+                        }
+                    }
+                }
+            }
+            for (k, &i) in members.iter().enumerate() {
+                if found[k] {
+                    candidates[i].matched.push(c);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The candidates of the `limit` best positions (scored as [`group_positions`] scores them).
+fn best_positions(candidates: &[Candidate], limit: usize) -> Vec<&Candidate> {
+    let mut groups: HashMap<u64, Vec<&Candidate>> = HashMap::new();
+    for candidate in candidates {
+        groups.entry(candidate.pos).or_default().push(candidate);
+    }
+    let mut ranked: Vec<(f32, u64, Vec<&Candidate>)> = groups
+        .into_values()
+        .map(|members| {
+            let score = members[0].score
+                + 0.25 * members.iter().skip(1).take(3).map(|c| c.score).sum::<f32>();
+            let first = members[0].ordinal;
+            (score, first, members)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked
+        .into_iter()
+        .take(limit)
+        .flat_map(|(_, _, members)| members)
+        .collect()
 }
 
 /// Positions ranked by their best duty, plus a little for each further matching duty.
