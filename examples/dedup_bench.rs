@@ -12,7 +12,8 @@
 
 use std::time::Instant;
 use zhize::dedup::minhash::{exact_pairs, Buckets, LshParams, ShingleSets};
-use zhize::dedup::{group_texts, text::Vocabulary};
+use zhize::dedup::{group_texts, text::Vocabulary, DedupOptions, Deduplication};
+use zhize::{Corpus, Document, Duty, Position, PositionKind};
 
 const CORPUS: &str = include_str!("../corpus/4s店岗位职责合集.txt");
 
@@ -139,6 +140,99 @@ fn generate(n: usize, seed: u64) -> Vec<String> {
     duties
 }
 
+const ROLES: &[&str] = &[
+    "总经理",
+    "销售经理",
+    "销售顾问",
+    "展厅经理",
+    "售后经理",
+    "服务顾问",
+    "市场经理",
+    "客服专员",
+    "行政经理",
+    "财务经理",
+    "保险专员",
+    "信息员",
+];
+
+/// The duties as a corpus: stores (documents) of positions of 6–12 duties; about 5 % of the
+/// positions are copies of an earlier position of the same role (one duty edited), as when a
+/// store copies another's job descriptions.
+fn corpus(duties: &[String], seed: u64) -> Corpus {
+    let clauses = clauses();
+    let mut rng = Rng(seed ^ 0xC0FF_EE);
+    let mut documents: Vec<Document> = Vec::new();
+    let mut positions: Vec<Position> = Vec::new();
+    let mut next = 0;
+    let mut line = 1;
+    while next < duties.len() {
+        let role = ROLES[positions.len() % ROLES.len()];
+        let size = (6 + rng.below(7)).min(duties.len() - next);
+        let earlier = positions
+            .len()
+            .saturating_sub(1 + rng.below(positions.len().max(1)));
+        let texts: Vec<String> = if rng.chance(5) && positions.len() > ROLES.len() {
+            let source = earlier - earlier % ROLES.len() + positions.len() % ROLES.len();
+            let source = if source < positions.len() {
+                source
+            } else {
+                earlier
+            };
+            let mut texts: Vec<String> = positions[source]
+                .duties
+                .iter()
+                .map(|d| d.text.clone())
+                .collect();
+            let edited = rng.below(texts.len());
+            texts[edited] = edit(&texts[edited], &mut rng, &clauses);
+            texts.truncate(duties.len() - next);
+            texts
+        } else {
+            duties[next..next + size].to_vec()
+        };
+        next += texts.len().max(1);
+        let items: Vec<Duty> = texts
+            .into_iter()
+            .map(|text| {
+                line += 1;
+                Duty {
+                    n: None,
+                    text,
+                    line,
+                }
+            })
+            .collect();
+        positions.push(Position {
+            title: role.to_string(),
+            role: role.to_string(),
+            department: None,
+            reports_to: Vec::new(),
+            subordinates: Vec::new(),
+            kind: PositionKind::Duties,
+            line_start: items[0].line,
+            line_end: line,
+            duties: items,
+        });
+        if positions.len() % ROLES.len() == 0 || next >= duties.len() {
+            let id = format!("d{}", documents.len() + 1);
+            let start = positions.len() - (positions.len() - 1) % ROLES.len() - 1;
+            documents.push(Document {
+                id: id.clone(),
+                title: format!("门店{id}"),
+                store: format!("门店{id}"),
+                file: "generated".to_string(),
+                line_start: 0,
+                line_end: line,
+                positions: positions[start..].to_vec(),
+            });
+        }
+    }
+    Corpus {
+        documents,
+        ..Corpus::default()
+    }
+}
+
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -178,8 +272,19 @@ fn recall(duties: &[String], threshold: f64) -> serde_json::Value {
         .iter()
         .filter(|&&(a, b)| grouping.group_of[a as usize] == grouping.group_of[b as usize])
         .count();
+    // The same, over the exact pairs the meaning guard lets through: what clustering loses.
+    let unguarded: Vec<&(u32, u32)> = exact
+        .iter()
+        .filter(|&&(a, b)| !vocabulary.says_something_else(&keys[a as usize], &keys[b as usize]))
+        .collect();
+    let unguarded_together = unguarded
+        .iter()
+        .filter(|&&&(a, b)| grouping.group_of[a as usize] == grouping.group_of[b as usize])
+        .count();
     serde_json::json!({
         "recall_of": duties.len(),
+        "exact_pairs_the_guard_accepts": unguarded.len(),
+        "same_group_recall_of_accepted": unguarded_together as f64 / unguarded.len().max(1) as f64,
         "unique": keys.len(),
         "threshold": threshold,
         "lsh": {"bands": params.bands, "rows": params.rows},
@@ -234,6 +339,35 @@ fn main() {
                 "similar": stats.similar,
                 "guarded": stats.guarded,
                 "groups": stats.groups,
+                "peak_rss_mb": peak_rss_mb(),
+            })
+        );
+        // All levels on the same duties arranged as stores and positions.
+        let corpus = corpus(&duties, 42);
+        drop(duties);
+        let clock = Instant::now();
+        let deduplication = Deduplication::new(&corpus, DedupOptions::default());
+        let duty_seconds = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        let report = deduplication.report();
+        let report_seconds = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        let entries = deduplication.clean_corpus();
+        let clean_seconds = clock.elapsed().as_secs_f64();
+        println!(
+            "{}",
+            serde_json::json!({
+                "all_levels_duties": corpus.positions().map(|(_, p)| p.duties.len()).sum::<usize>(),
+                "documents": corpus.documents.len(),
+                "positions": corpus.positions().count(),
+                "group_duties_seconds": duty_seconds,
+                "report_seconds": report_seconds,
+                "clean_corpus_seconds": clean_seconds,
+                "all_levels_seconds": duty_seconds + report_seconds,
+                "duty_groups": report.duty_groups.len(),
+                "position_groups": report.position_groups.len(),
+                "document_groups": report.document_groups.len(),
+                "clean_entries": entries.len(),
                 "peak_rss_mb": peak_rss_mb(),
             })
         );

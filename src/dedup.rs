@@ -678,34 +678,39 @@ enum Measure {
 }
 
 /// Pairs of sets (indices a < b) with at least `minimum_shared` elements in common and a
-/// similarity ≥ `threshold`. Candidates come from an inverted index over elements; elements in
-/// very many sets (boilerplate) do not propose candidates, which is safe because a pair over the
-/// threshold must share more than those few elements.
+/// similarity ≥ `threshold`. Exact, by prefix filtering: a pair over the threshold shares at
+/// least ⌈t·|A|⌉ elements with the smaller set A, so A's |A| − ⌈t·|A|⌉ + 1 rarest elements must
+/// include one of them; only those are looked up, and boilerplate (common) elements are last.
 fn similar_sets(
     sets: &[&[u32]],
     threshold: f64,
     minimum_shared: usize,
     measure: Measure,
 ) -> Vec<(usize, usize, f64)> {
-    const COMMON: usize = 200;
     let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
     for (index, set) in sets.iter().enumerate() {
         for &element in set.iter() {
             postings.entry(element).or_default().push(index as u32);
         }
     }
+    let frequency = |element: &u32| postings.get(element).map_or(0, Vec::len);
+    let smaller_first = |a: usize, b: usize| (sets[a].len(), a) < (sets[b].len(), b);
     (0..sets.len())
         .into_par_iter()
         .flat_map_iter(|a| {
-            let mut candidates: Vec<u32> = sets[a]
+            let set_a = sets[a];
+            let mut rarest: Vec<u32> = set_a.to_vec();
+            rarest.sort_unstable_by_key(|element| (frequency(element), *element));
+            let needed = ((threshold * set_a.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+            let prefix = (set_a.len() + 1).saturating_sub(needed).min(set_a.len());
+            let mut candidates: Vec<u32> = rarest[..prefix]
                 .iter()
                 .filter_map(|element| postings.get(element))
-                .filter(|list| list.len() <= COMMON)
-                .flat_map(|list| list.iter().copied().filter(|&b| b as usize > a))
+                .flat_map(|list| list.iter().copied())
+                .filter(|&b| smaller_first(a, b as usize))
                 .collect();
             candidates.sort_unstable();
             candidates.dedup();
-            let set_a = sets[a];
             candidates.into_iter().filter_map(move |b| {
                 let set_b = sets[b as usize];
                 let shared = set_a
@@ -717,8 +722,11 @@ fn similar_sets(
                     Measure::OfSmaller => set_a.len().min(set_b.len()),
                 };
                 let similarity = shared as f64 / size.max(1) as f64;
-                (shared >= minimum_shared && similarity >= threshold)
-                    .then_some((a, b as usize, similarity))
+                (shared >= minimum_shared && similarity >= threshold).then_some((
+                    a.min(b as usize),
+                    a.max(b as usize),
+                    similarity,
+                ))
             })
         })
         .collect()
@@ -795,6 +803,57 @@ mod tests {
             texts[grouping.canonical[boilerplate] as usize],
             "完成领导交办的其他任务。"
         );
+    }
+
+    #[test]
+    fn prefix_filtering_finds_what_comparing_all_pairs_finds() {
+        // Deterministic pseudo-random sets over a small universe, with copies and near copies.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = minhash::mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
+            state % n
+        };
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for _ in 0..300 {
+            let mut set: Vec<u32> = if !sets.is_empty() && next(3) == 0 {
+                let mut copy = sets[next(sets.len() as u64) as usize].clone();
+                copy.truncate(copy.len().saturating_sub(next(2) as usize));
+                copy.push(next(60) as u32);
+                copy
+            } else {
+                (0..1 + next(12)).map(|_| next(60) as u32).collect()
+            };
+            set.sort_unstable();
+            set.dedup();
+            sets.push(set);
+        }
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        for (threshold, measure) in [
+            (0.8, Measure::OfLarger),
+            (0.8, Measure::OfSmaller),
+            (0.5, Measure::OfSmaller),
+        ] {
+            let mut found: Vec<(usize, usize)> = similar_sets(&slices, threshold, 2, measure)
+                .into_iter()
+                .map(|(a, b, _)| (a, b))
+                .collect();
+            found.sort_unstable();
+            let mut expected = Vec::new();
+            for a in 0..sets.len() {
+                for b in a + 1..sets.len() {
+                    let shared = sets[a].iter().filter(|x| sets[b].contains(x)).count();
+                    let size = match measure {
+                        Measure::OfLarger => sets[a].len().max(sets[b].len()),
+                        Measure::OfSmaller => sets[a].len().min(sets[b].len()),
+                    };
+                    if shared >= 2 && shared as f64 / size as f64 >= threshold {
+                        expected.push((a, b));
+                    }
+                }
+            }
+            assert!(!expected.is_empty());
+            assert_eq!(found, expected);
+        }
     }
 
     #[test]
