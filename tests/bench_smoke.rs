@@ -98,6 +98,7 @@ fn the_harness_runs_every_task_in_smoke_mode() {
         zhize_bin: None,
         corpus: std::path::PathBuf::from("corpus"),
         cold_runs: 1,
+        timeout: std::time::Duration::from_secs(60),
     };
     std::fs::create_dir_all(&config.paths.work).unwrap();
     let report = harness::run_benchmark(&config);

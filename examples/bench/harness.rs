@@ -106,8 +106,15 @@ pub fn run_task(task: Task, paths: &Paths, rounds_of_queries: usize) -> Value {
 }
 
 /// Runs one task in a child process (`exe child TASK --data … --work …`) and returns its figures.
-pub fn run_child(exe: &Path, task: Task, paths: &Paths, rounds_of_queries: usize) -> Value {
-    let output = std::process::Command::new(exe)
+/// A child that runs longer than `timeout` is killed and reported as timed out.
+pub fn run_child(
+    exe: &Path,
+    task: Task,
+    paths: &Paths,
+    rounds_of_queries: usize,
+    timeout: Duration,
+) -> Value {
+    let child = std::process::Command::new(exe)
         .arg("child")
         .arg(task.name())
         .arg("--data")
@@ -116,7 +123,27 @@ pub fn run_child(exe: &Path, task: Task, paths: &Paths, rounds_of_queries: usize
         .arg(&paths.work)
         .arg("--query-rounds")
         .arg(rounds_of_queries.to_string())
-        .output();
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let started = Instant::now();
+    let output = child.and_then(|mut child| {
+        // The child prints one short JSON line, well within a pipe's buffer: polling is safe.
+        loop {
+            if child.try_wait()?.is_some() {
+                return child.wait_with_output();
+            }
+            if started.elapsed() > timeout {
+                child.kill()?;
+                child.wait()?;
+                return Err(std::io::Error::other(format!(
+                    "timed out after {} s",
+                    timeout.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
     match output {
         Ok(output) if output.status.success() => {
             let stdout = String::from_utf8_lossy(&output.stdout);
@@ -595,15 +622,19 @@ mod zhize_api {
             .map_err(|e| e.to_string())
     }
 
-    /// Compare one pair (the first two stores' 销售经理) and one role across all stores
-    /// (coverage of 销售经理), the corpus loaded first (not timed). Baseline: jieba
+    /// Compare one pair (the first two stores' 销售经理) and one role across all stores, at
+    /// most 1,000 (coverage of 销售经理), the corpus loaded first (not timed). Baseline: jieba
     /// `cut_for_search` over the same duties, in the same process.
     pub fn compare(paths: &Paths) -> Result<Value, String> {
         let corpus = load(paths)?;
         let role = "销售经理";
         let positions =
             zhize::select::find_positions(&corpus, None, role).map_err(|e| e.to_string())?;
-        let positions = zhize::compare::one_per_document(&positions);
+        // At most 1,000 stores: the target is "one role across 1,000 stores ≤ 1 s".
+        let positions: Vec<_> = zhize::compare::one_per_document(&positions)
+            .into_iter()
+            .take(1000)
+            .collect();
         if positions.len() < 2 {
             return Err(format!("fewer than two {role} positions parsed"));
         }
@@ -748,6 +779,8 @@ pub struct Config {
     /// The shipped corpus.
     pub corpus: PathBuf,
     pub cold_runs: usize,
+    /// Longest a child task may run.
+    pub timeout: Duration,
 }
 
 pub fn run_benchmark(config: &Config) -> Value {
@@ -757,7 +790,13 @@ pub fn run_benchmark(config: &Config) -> Value {
         for task in Task::ALL {
             let value = match &config.isolation {
                 Isolation::InProcess => run_task(task, &config.paths, config.query_rounds),
-                Isolation::Child(exe) => run_child(exe, task, &config.paths, config.query_rounds),
+                Isolation::Child(exe) => run_child(
+                    exe,
+                    task,
+                    &config.paths,
+                    config.query_rounds,
+                    config.timeout,
+                ),
             };
             round.insert(task.name().to_string(), value);
         }

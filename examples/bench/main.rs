@@ -35,6 +35,9 @@ struct Args {
     /// Spawns of `zhize search` for the cold end-to-end figure.
     #[arg(long, default_value_t = 20)]
     cold_runs: usize,
+    /// Longest one task (one child process) may run, in seconds.
+    #[arg(long, default_value_t = 1200)]
+    timeout: u64,
     /// Where to write the JSON too.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -119,6 +122,7 @@ fn main() -> anyhow::Result<()> {
         zhize_bin,
         corpus: PathBuf::from(zhize::DEFAULT_CORPUS),
         cold_runs: args.cold_runs,
+        timeout: std::time::Duration::from_secs(args.timeout),
     };
     let report = harness::run_benchmark(&config);
     let text = serde_json::to_string_pretty(&report)?;
