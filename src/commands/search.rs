@@ -136,7 +136,7 @@ impl Progress for Bar {
         }
         let bar = ProgressBar::with_draw_target(Some(duties), ProgressDrawTarget::stderr());
         if let Ok(style) =
-            ProgressStyle::with_template("indexing {bar:40} {pos}/{len} duties {per_sec} eta {eta}")
+            ProgressStyle::with_template("indexing {bar:40} {pos}/{len} duties ({elapsed})")
         {
             bar.set_style(style);
         }
