@@ -609,18 +609,22 @@ fn write_index(
     let mut writer: tantivy::IndexWriter =
         index.writer_with_num_threads(threads, 40_000_000 * threads)?;
     progress.begin(records.len() as u64);
-    let mut pos_ordinal: u64 = 0;
-    let mut last_key: Option<(&str, usize)> = None;
-    let mut positions = 0;
-    for (duty_ordinal, record) in records.iter().enumerate() {
-        let key = (record.doc_id.as_str(), record.position_index);
-        if last_key != Some(key) {
-            if last_key.is_some() {
-                pos_ordinal += 1;
-            }
-            last_key = Some(key);
-            positions += 1;
+    // Positions are numbered over the whole corpus, duty-less ones included, the way
+    // `search` numbers the skeleton's positions for `--store`/`--role`.
+    let mut ordinals: std::collections::HashMap<(&str, usize), u64> =
+        std::collections::HashMap::new();
+    for document in &corpus.documents {
+        for index in 0..document.positions.len() {
+            let next = ordinals.len() as u64;
+            ordinals.insert((document.id.as_str(), index), next);
         }
+    }
+    let positions = ordinals.len();
+    for (duty_ordinal, record) in records.iter().enumerate() {
+        let pos_ordinal = ordinals
+            .get(&(record.doc_id.as_str(), record.position_index))
+            .copied()
+            .unwrap_or(u64::MAX);
         writer.add_document(duty_document(
             &fields,
             record,

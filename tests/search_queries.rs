@@ -262,3 +262,55 @@ fn highlights_land_on_traditional_and_full_width_text() {
         "完成<em>ＰＤＩ</em>檢測及<em>續保</em>提醒;"
     );
 }
+
+/// `--role` selects positions by their place in the corpus; a position without duties before
+/// it must not shift the numbering.
+#[test]
+fn filters_survive_positions_without_duties() {
+    use zhize::model::{Corpus, Document, Duty, Position, PositionKind};
+    let position = |title: &str, duties: Vec<&str>| Position {
+        title: title.into(),
+        role: title.into(),
+        department: None,
+        reports_to: vec![],
+        subordinates: vec![],
+        kind: PositionKind::Duties,
+        duties: duties
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Duty {
+                n: Some((i + 1).to_string()),
+                text: text.into(),
+                line: i + 2,
+            })
+            .collect(),
+        line_start: 1,
+        line_end: 3,
+    };
+    let corpus = Corpus {
+        documents: vec![Document {
+            id: "d1".into(),
+            title: "长沙店".into(),
+            store: "长沙店".into(),
+            file: "a.txt".into(),
+            line_start: 1,
+            line_end: 9,
+            positions: vec![
+                position("总经理", vec![]),
+                position("销售顾问", vec!["负责客户的续保提醒"]),
+                position("保险专员", vec!["负责车辆保险的续保业务"]),
+            ],
+        }],
+        ..Default::default()
+    };
+    let index = build_in_memory(&corpus, &Vocabulary::shipped()).unwrap();
+    for role in ["保险专员", "销售顾问"] {
+        let options = SearchOptions {
+            role: Some(role.into()),
+            ..Default::default()
+        };
+        let hits = search(&index, "续保", &options).unwrap().positions;
+        assert_eq!(hits.len(), 1, "{role}");
+        assert_eq!(hits[0].position, role);
+    }
+}
