@@ -468,3 +468,47 @@ fn a_search_during_a_rebuild_answers_from_the_previous_index() {
     let new = run(&["search", "轮胎更换", s(&file), "--index", s(&index)]);
     assert_eq!(new.status.code(), Some(0), "{new:?}");
 }
+
+#[test]
+fn user_vocabulary_files_extend_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("store.txt");
+    std::fs::write(&file, SMALL).unwrap();
+    let index = dir.path().join("index");
+    let before = run(&["search", "清洗剂", s(&file), "--index", s(&index)]);
+    assert_eq!(before.status.code(), Some(1), "{before:?}");
+    let synonyms = dir.path().join("synonyms.txt");
+    std::fs::write(&synonyms, "清洗剂 洗车液\n").unwrap();
+    let glossary = dir.path().join("glossary.txt");
+    std::fs::write(&glossary, "car shampoo = 洗车液\n").unwrap();
+    let with = |query: &str| {
+        run(&[
+            "search",
+            query,
+            s(&file),
+            "--index",
+            s(&index),
+            "--synonyms",
+            s(&synonyms),
+            "--glossary",
+            s(&glossary),
+            "--by",
+            "duty",
+            "--json",
+        ])
+    };
+    let after = with("清洗剂");
+    assert_eq!(after.status.code(), Some(0), "{after:?}");
+    assert!(json(&after)[0]["text"].as_str().unwrap().contains("洗车液"));
+    let english = with("who buys car shampoo");
+    assert_eq!(english.status.code(), Some(0), "{english:?}");
+    assert!(json(&english)[0]["highlight"]
+        .as_str()
+        .unwrap()
+        .contains("<em>洗车液</em>"));
+    // A broken user file is an error naming the file and line.
+    std::fs::write(&synonyms, "清洗剂\n").unwrap();
+    let broken = with("清洗剂");
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("synonyms.txt:1"));
+}
