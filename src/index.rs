@@ -379,6 +379,10 @@ fn ensure_on_disk(
         State::Stale(old) => match Lock::try_acquire(&options.dir)? {
             Some(lock) => {
                 let reason = "inputs changed";
+                if let State::Fresh(index) = inspect(&options.dir, &fingerprint, vocabulary) {
+                    let report = report_for(options, &index, false, "up to date", started);
+                    return Ok((*index, report));
+                }
                 rebuild(
                     options,
                     vocabulary,
@@ -507,18 +511,17 @@ fn build_locked(
                 "waited for another zhize building {}",
                 options.dir.display()
             ));
-            let lock = Lock::acquire(&options.dir)?;
-            // The other build may have produced exactly what we need.
-            if !force {
-                if let State::Fresh(index) = inspect(&options.dir, fingerprint, vocabulary) {
-                    let mut report = report_for(options, &index, false, "up to date", started);
-                    report.notes = notes;
-                    return Ok(report);
-                }
-            }
-            lock
+            Lock::acquire(&options.dir)?
         }
     };
+    // Another build may have finished since we looked, and produced exactly what we need.
+    if !force {
+        if let State::Fresh(index) = inspect(&options.dir, fingerprint, vocabulary) {
+            let mut report = report_for(options, &index, false, "up to date", started);
+            report.notes = notes;
+            return Ok(report);
+        }
+    }
     let mut report = rebuild(
         options,
         vocabulary,

@@ -169,7 +169,18 @@ fn killing_a_build_leaves_search_working() {
         );
         assert!(!String::from_utf8_lossy(&output.stderr).contains("unreadable"));
     }
+    // A completed build clears what the killed ones left behind: abandoned temporary folders
+    // and all but the live and previous generations.
+    let last = run(&["index", s(&corpus), "--index", s(&index), "--force"]);
+    assert!(last.status.success(), "{last:?}");
     assert!(generations(&index).len() <= 2, "{:?}", generations(&index));
+    let leftovers: Vec<String> = std::fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tmp-") || n.starts_with("CURRENT.tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_search_works(&corpus, &index);
 }
 
