@@ -18,6 +18,8 @@ use tantivy::{DocSet, TantivyDocument, Term};
 const PART_BOOST: f32 = 0.4;
 /// Weight of a synonym: found, but after the words the user typed.
 const SYNONYM_BOOST: f32 = 0.5;
+/// A query longer than this many distinct concepts is cut (a pasted document, not a question).
+const MAX_CONCEPTS: usize = 64;
 /// Weight of a typed word found in the position's title rather than in the duty.
 const TITLE_BOOST: f32 = 1.0;
 /// Weight of a glossary translation other than the main one.
@@ -121,6 +123,10 @@ pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> A
     }
     flush_english(&mut english, vocabulary, &mut analyzed);
     kept_any |= !analyzed.concepts.is_empty();
+    // A repeated word asks for nothing new; a pasted page is cut to its first concepts.
+    let mut seen = HashSet::new();
+    analyzed.concepts.retain(|c| seen.insert(c.source.clone()));
+    analyzed.concepts.truncate(MAX_CONCEPTS);
     if !kept_any && !analyzed.ignored.is_empty() {
         // A query of nothing but filler words: search for them after all.
         let ignored = std::mem::take(&mut analyzed.ignored);
@@ -920,6 +926,16 @@ mod tests {
         for query in ["\"保险", "a:b", "+ - ( ) AND OR", "(((", "*", ""] {
             let _ = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
         }
+    }
+
+    #[test]
+    fn long_and_repetitive_queries_stay_small() {
+        let vocabulary = Vocabulary::shipped();
+        let repeated = analyze(&"保险".repeat(5000), shipped_segmenter(), &vocabulary);
+        assert_eq!(repeated.concepts.len(), 1);
+        let page = include_str!("../corpus/4s店岗位职责合集.txt");
+        let pasted = analyze(page, shipped_segmenter(), &vocabulary);
+        assert_eq!(pasted.concepts.len(), MAX_CONCEPTS);
     }
 
     #[test]
