@@ -523,3 +523,31 @@ fn user_vocabulary_files_extend_search() {
     assert_eq!(broken.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("synonyms.txt:1"));
 }
+
+#[test]
+fn standard_input_is_searched_in_memory() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let mut child = zhize()
+        .args(["search", "续保", "-", "--index", s(&index), "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(SMALL.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let hits = json(&output);
+    assert_eq!(hits.as_array().unwrap().len(), 2);
+    assert!(
+        !index.exists(),
+        "standard input must not leave an index behind"
+    );
+}
