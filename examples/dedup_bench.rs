@@ -163,6 +163,7 @@ fn corpus(duties: &[String], seed: u64) -> Corpus {
     let mut rng = Rng(seed ^ 0xC0FF_EE);
     let mut documents: Vec<Document> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
     let mut next = 0;
     let mut line = 1;
     while next < duties.len() {
@@ -223,9 +224,15 @@ fn corpus(duties: &[String], seed: u64) -> Corpus {
                 file: "generated".to_string(),
                 line_start: 0,
                 line_end: line,
-                positions: positions[start..].to_vec(),
+                // Filled below, by moving the positions (no second copy in memory).
+                positions: Vec::new(),
             });
+            counts.push(positions.len() - start);
         }
+    }
+    let mut positions = positions.into_iter();
+    for (document, count) in documents.iter_mut().zip(counts) {
+        document.positions.extend(positions.by_ref().take(count));
     }
     Corpus {
         documents,
