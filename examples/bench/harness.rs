@@ -950,3 +950,229 @@ pub fn machine() -> Value {
         "mem_mb": mem_mb,
     })
 }
+
+/// The summaries of several runs (10k, 100k, 1M) as one Markdown table: a row per figure,
+/// a column per run.
+pub fn markdown_table(reports: &[Value]) -> String {
+    const ROWS: &[(&str, &str, &str)] = &[
+        ("duties", "/corpus/duties", "n"),
+        ("duty text, MB", "/corpus/duty_text_mb", "f1"),
+        ("stores (files)", "/corpus/stores", "n"),
+        ("rounds", "/rounds", "n"),
+        (
+            "jieba cut_for_search, MB/s (1 thread) — the ceiling",
+            "/summary/jieba/mb_per_s",
+            "f1",
+        ),
+        (
+            "plain tantivy build, s",
+            "/summary/tantivy_build/seconds",
+            "f2",
+        ),
+        (
+            "plain tantivy build, MB/s",
+            "/summary/tantivy_build/mb_per_s",
+            "f2",
+        ),
+        (
+            "plain tantivy build ÷ jieba",
+            "/summary/tantivy_build/to_jieba",
+            "x",
+        ),
+        (
+            "plain tantivy peak RSS, MB",
+            "/summary/tantivy_build/peak_rss_mb",
+            "f0",
+        ),
+        (
+            "plain tantivy index ÷ text",
+            "/summary/tantivy_build/index_to_text",
+            "x",
+        ),
+        (
+            "zhize load (ingest+parse), s",
+            "/summary/zhize_load/seconds",
+            "f2",
+        ),
+        (
+            "zhize load ÷ jieba (MB/s)",
+            "/summary/zhize_load/to_jieba",
+            "x",
+        ),
+        (
+            "zhize load peak RSS, MB",
+            "/summary/zhize_load/peak_rss_mb",
+            "f0",
+        ),
+        (
+            "parsed duties ÷ generated",
+            "/summary/zhize_load/parsed_to_truth",
+            "f4",
+        ),
+        ("zhize full build, s", "/summary/zhize_build/seconds", "f2"),
+        (
+            "zhize full build, MB/s",
+            "/summary/zhize_build/mb_per_s",
+            "f2",
+        ),
+        (
+            "zhize full build, duties/s",
+            "/summary/zhize_build/duties_per_s",
+            "f0",
+        ),
+        (
+            "zhize full build ÷ jieba (target ≥ 0.6)",
+            "/summary/zhize_build/to_jieba",
+            "x",
+        ),
+        (
+            "zhize full build ÷ plain tantivy",
+            "/summary/zhize_build/to_tantivy",
+            "x",
+        ),
+        (
+            "zhize build peak RSS, MB (target ≤ 400 at 1M)",
+            "/summary/zhize_build/peak_rss_mb",
+            "f0",
+        ),
+        (
+            "zhize build RSS ÷ plain tantivy",
+            "/summary/zhize_build/rss_to_tantivy",
+            "x",
+        ),
+        (
+            "zhize index ÷ text (target ≤ 1.0)",
+            "/summary/zhize_build/index_to_text",
+            "x",
+        ),
+        (
+            "zhize index ÷ plain tantivy index",
+            "/summary/zhize_build/index_to_tantivy",
+            "x",
+        ),
+        (
+            "baseline OR-of-tokens p50, ms",
+            "/summary/queries/baseline_p50_ms",
+            "f3",
+        ),
+        (
+            "baseline OR-of-tokens p99, ms",
+            "/summary/queries/baseline_p99_ms",
+            "f3",
+        ),
+        (
+            "zhize by duty p50, ms (target ≤ 0.3)",
+            "/summary/queries/by_duty_p50_ms",
+            "f3",
+        ),
+        (
+            "zhize by duty p99, ms (target ≤ 2)",
+            "/summary/queries/by_duty_p99_ms",
+            "f3",
+        ),
+        (
+            "zhize by duty p99 ÷ baseline p99",
+            "/summary/queries/by_duty_p99_to_baseline",
+            "x",
+        ),
+        (
+            "zhize by position + highlights p50, ms",
+            "/summary/queries/by_position_p50_ms",
+            "f3",
+        ),
+        (
+            "zhize by position + highlights p99, ms (target ≤ 5)",
+            "/summary/queries/by_position_p99_ms",
+            "f3",
+        ),
+        (
+            "zhize by position p99 ÷ baseline p99",
+            "/summary/queries/by_position_p99_to_baseline",
+            "x",
+        ),
+        (
+            "queries with hits: baseline / zhize by duty",
+            "/summary/queries/baseline_queries_with_hits",
+            "hits",
+        ),
+        ("compare one pair, ms", "/summary/compare/pair_ms", "f2"),
+        ("compare one role, stores", "/summary/compare/stores", "n"),
+        (
+            "compare one role across the stores, ms",
+            "/summary/compare/role_all_stores_ms",
+            "f0",
+        ),
+        (
+            "compare role ÷ jieba over the same duties",
+            "/summary/compare/role_all_stores_to_jieba",
+            "x",
+        ),
+        ("compare peak RSS, MB", "/summary/compare/peak_rss_mb", "f0"),
+        ("dedup all levels, s", "/summary/dedup/seconds", "f2"),
+        ("dedup ÷ jieba (time)", "/summary/dedup/to_jieba", "x"),
+        (
+            "dedup peak RSS, MB (load included)",
+            "/summary/dedup/peak_rss_mb",
+            "f0",
+        ),
+        ("dedup RSS ÷ load RSS", "/summary/dedup/rss_to_load", "x"),
+        (
+            "cold `zhize search` p50, ms (shipped corpus)",
+            "/cold_search/search_p50_ms",
+            "f1",
+        ),
+        (
+            "process floor (`zhize --version`) p50, ms",
+            "/cold_search/process_floor_p50_ms",
+            "f1",
+        ),
+        ("cold search ÷ floor", "/cold_search/search_to_floor", "x"),
+    ];
+    let mut out = String::from("| figure |");
+    for report in reports {
+        let duties = report
+            .pointer("/corpus/duties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        out.push_str(&format!(" {} |", human(duties)));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(reports.len()));
+    out.push('\n');
+    for (label, pointer, format) in ROWS {
+        out.push_str(&format!("| {label} |"));
+        for report in reports {
+            let value = report.pointer(pointer).and_then(Value::as_f64);
+            let cell = match (value, *format) {
+                (None, _) => "n/a".to_string(),
+                (Some(v), "n") => format!("{v:.0}"),
+                (Some(v), "f0") => format!("{v:.0}"),
+                (Some(v), "f1") => format!("{v:.1}"),
+                (Some(v), "f2") => format!("{v:.2}"),
+                (Some(v), "f3") => format!("{v:.3}"),
+                (Some(v), "f4") => format!("{v:.4}"),
+                (Some(v), "x") => format!("{v:.3}×"),
+                (Some(v), _) => {
+                    let zhize = report
+                        .pointer("/summary/queries/by_duty_queries_with_hits")
+                        .and_then(Value::as_f64);
+                    match zhize {
+                        Some(z) => format!("{v:.0} / {z:.0}"),
+                        None => format!("{v:.0} / n/a"),
+                    }
+                }
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn human(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}

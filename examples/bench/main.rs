@@ -55,10 +55,20 @@ enum Child {
         #[arg(long, default_value_t = 5)]
         query_rounds: usize,
     },
+    /// Print the summaries of result files (from --out) side by side as a Markdown table.
+    Table { files: Vec<PathBuf> },
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(Child::Table { files }) = &args.child {
+        let reports = files
+            .iter()
+            .map(|f| Ok(serde_json::from_str(&std::fs::read_to_string(f)?)?))
+            .collect::<anyhow::Result<Vec<serde_json::Value>>>()?;
+        print!("{}", harness::markdown_table(&reports));
+        return Ok(());
+    }
     if let Some(Child::Child {
         task,
         data,
