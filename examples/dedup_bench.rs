@@ -160,7 +160,7 @@ const ROLES: &[&str] = &[
 /// store copies another's job descriptions.
 fn corpus(duties: &[String], seed: u64) -> Corpus {
     let clauses = clauses();
-    let mut rng = Rng(seed ^ 0xC0FF_EE);
+    let mut rng = Rng(seed ^ 0x00C0_FFEE);
     let mut documents: Vec<Document> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
     let mut counts: Vec<usize> = Vec::new();
@@ -214,7 +214,7 @@ fn corpus(duties: &[String], seed: u64) -> Corpus {
             line_end: line,
             duties: items,
         });
-        if positions.len() % ROLES.len() == 0 || next >= duties.len() {
+        if positions.len().is_multiple_of(ROLES.len()) || next >= duties.len() {
             let id = format!("d{}", documents.len() + 1);
             let start = positions.len() - (positions.len() - 1) % ROLES.len() - 1;
             documents.push(Document {
