@@ -59,6 +59,7 @@ pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let deduplication = Deduplication::new(&corpus, options);
     let report = deduplication.report();
     let mut stdout = std::io::stdout().lock();
+    let mut wrote = false;
     if let Some(path) = &args.write {
         let entries = deduplication.clean_corpus();
         let file = std::fs::File::create(path)
@@ -66,6 +67,7 @@ pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
         render::dedup::write_jsonl(&entries, std::io::BufWriter::new(file))
             .with_context(|| format!("cannot write {}", path.display()))?;
         let duties: usize = entries.iter().map(|entry| entry.sources.len()).sum();
+        wrote = !entries.is_empty();
         // The summary goes to stderr so `--json` output on stdout stays one document.
         eprintln!(
             "zhize: wrote {} entries for {} duties to {}",
@@ -80,5 +82,6 @@ pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
         let color = render::term::color_enabled();
         write!(stdout, "{}", render::dedup::terminal(&report, color))?;
     }
-    Ok(found(!report.is_empty()))
+    // Writing a non-empty clean corpus is a result even when nothing was duplicated.
+    Ok(found(!report.is_empty() || wrote))
 }
