@@ -8,16 +8,16 @@
 pub mod compare;
 pub mod dedup;
 pub mod error;
+pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod render;
 pub mod roles;
-pub mod select;
-pub mod segment;
-pub mod index;
 pub mod search;
+pub mod segment;
+pub mod select;
 
 pub use error::{Error, Result};
 pub use model::*;

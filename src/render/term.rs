@@ -136,7 +136,8 @@ mod tests {
 
     #[test]
     fn wrap_respects_width() {
-        for line in wrap("负责展厅的日常管理工作包括销售顾问日常行为规范", 10) {
+        for line in wrap("负责展厅的日常管理工作包括销售顾问日常行为规范", 10)
+        {
             assert!(width(&line) <= 10);
         }
     }
