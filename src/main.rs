@@ -52,7 +52,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("zhize: {error:#}");
+            // Store and file names in a message come from the user's files: keep them text.
+            let message = zhize::render::term::sanitize_lines(&format!("{error:#}"));
+            eprintln!("zhize: {message}");
             ExitCode::from(2)
         }
     }

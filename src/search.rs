@@ -332,12 +332,53 @@ impl SearchResults {
     }
 }
 
+/// Limits on `--raw` queries: tantivy's query parser recurses into parentheses (10,000 of them
+/// overflow the stack) and takes any boost (`^1e40` makes every score infinite).
+const RAW_MAX_CHARS: usize = 4096;
+const RAW_MAX_DEPTH: usize = 32;
+const RAW_MAX_BOOST: f64 = 1e6;
+
+fn check_raw_query(query: &str) -> Result<()> {
+    let refuse = |why: String| Err(Error::Other(format!("query syntax: {why}")));
+    if query.chars().count() > RAW_MAX_CHARS {
+        return refuse(format!(
+            "a --raw query is limited to {RAW_MAX_CHARS} characters"
+        ));
+    }
+    let mut depth = 0usize;
+    for c in query.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > RAW_MAX_DEPTH {
+            return refuse(format!("brackets nested deeper than {RAW_MAX_DEPTH}"));
+        }
+    }
+    for (index, _) in query.match_indices('^') {
+        let number: String = query[index + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+            .collect();
+        if let Ok(boost) = number.parse::<f64>() {
+            if !boost.is_finite() || boost.abs() > RAW_MAX_BOOST {
+                return refuse(format!("a boost is limited to {RAW_MAX_BOOST}"));
+            }
+        } else if number.chars().filter(|c| c.is_ascii_digit()).count() > 7 {
+            return refuse(format!("a boost is limited to {RAW_MAX_BOOST}"));
+        }
+    }
+    Ok(())
+}
+
 /// Searches the index. Plain-text queries never fail to parse; `raw` ones may.
 pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result<SearchResults> {
     let fields = index.fields;
     let limit = options.limit.max(1);
     let (analyzed, main, highlight_terms): (AnalyzedQuery, Box<dyn Query>, Vec<String>) =
         if options.raw {
+            check_raw_query(query)?;
             let parser = QueryParser::for_index(&index.index, vec![fields.text]);
             let parsed = parser
                 .parse_query(query)

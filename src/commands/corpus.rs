@@ -83,7 +83,7 @@ fn load(input: &InputArgs) -> anyhow::Result<zhize::Corpus> {
         if report.duties == 0 {
             eprintln!(
                 "zhize: warning: {}: no duties found (no numbered or bulleted lists)",
-                report.file
+                term::sanitize(&report.file)
             );
         }
     }
@@ -229,7 +229,10 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .collect();
     if !empty.is_empty() {
         for file in &empty {
-            eprintln!("zhize: {file}: no duties found (no numbered or bulleted lists)");
+            eprintln!(
+                "zhize: {}: no duties found (no numbered or bulleted lists)",
+                term::sanitize(file)
+            );
         }
         return Ok(ExitCode::from(2));
     }

@@ -40,7 +40,7 @@ impl InputArgs {
         };
         let corpus = zhize::load(&self.paths(), &options)?;
         for warning in &corpus.warnings {
-            eprintln!("zhize: warning: {warning}");
+            eprintln!("zhize: warning: {}", zhize::render::term::sanitize(warning));
         }
         Ok(corpus)
     }

@@ -158,7 +158,7 @@ impl Progress for Bar {
 
 fn tell(report: &IndexReport) {
     for note in &report.notes {
-        eprintln!("zhize: {note}");
+        eprintln!("zhize: {}", zhize::render::term::sanitize(note));
     }
     if report.built {
         eprintln!(
@@ -201,7 +201,10 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         let color = zhize::render::term::color_enabled();
         emit(&render::results_text(&results, color, args.duties))?;
         if results.is_empty() {
-            eprintln!("zhize: nothing matches {:?}", args.query);
+            eprintln!(
+                "zhize: nothing matches {:?}",
+                zhize::render::term::sanitize(&args.query)
+            );
         }
     }
     Ok(found(!results.is_empty()))

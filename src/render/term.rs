@@ -64,6 +64,14 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// [`sanitize`], line by line: for messages that span lines (errors listing candidates).
+pub fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Display width in terminal columns (a Chinese character takes two).
 pub fn width(text: &str) -> usize {
     text.chars().map(|c| c.width().unwrap_or(0)).sum()
