@@ -26,9 +26,9 @@ fn config(default: u32) -> ProptestConfig {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default);
+    // Failures are saved next to this file (`*.proptest-regressions`) and replayed first.
     ProptestConfig {
         cases,
-        failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
