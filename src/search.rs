@@ -356,14 +356,17 @@ fn check_raw_query(query: &str) -> Result<()> {
             return refuse(format!("brackets nested deeper than {RAW_MAX_DEPTH}"));
         }
     }
+    // Nested boosts multiply, so their product is what is limited.
+    let mut product = 1f64;
     for (index, _) in query.match_indices('^') {
         let number: String = query[index + 1..]
             .chars()
             .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
             .collect();
         if let Ok(boost) = number.parse::<f64>() {
-            if !boost.is_finite() || boost.abs() > RAW_MAX_BOOST {
-                return refuse(format!("a boost is limited to {RAW_MAX_BOOST}"));
+            product *= boost.abs().max(1.0);
+            if !product.is_finite() || product > RAW_MAX_BOOST {
+                return refuse(format!("boosts are limited to {RAW_MAX_BOOST} in all"));
             }
         } else if number.chars().filter(|c| c.is_ascii_digit()).count() > 7 {
             return refuse(format!("a boost is limited to {RAW_MAX_BOOST}"));

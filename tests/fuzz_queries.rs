@@ -345,7 +345,6 @@ fn raw_huge_boost_keeps_scores_finite() {
 /// Boosts multiply through nesting: eight levels of `(…)^1000000` (each allowed) make 1e48,
 /// beyond f32, and the score is infinite again (`"score": null` in `--json`).
 #[test]
-#[ignore = "bug: nested --raw boosts multiply past f32 into an infinite score"]
 fn raw_nested_boosts_keep_scores_finite() {
     let mut query = "续保".to_string();
     for _ in 0..8 {

@@ -91,8 +91,8 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         start: i,
         end,
     };
-    // (1) (1)、 (一)、
-    if c == '(' {
+    // (1) (1)、 (一)、 — but not a call like `alert(1)`.
+    if c == '(' && !prev_alnum {
         let close = (i + 1..(i + 5).min(chars.len())).find(|&j| chars[j] == ')')?;
         let inner: String = chars[i + 1..close].iter().collect();
         let mut end = close + 1;
@@ -270,6 +270,7 @@ mod tests {
         assert!(labels("统一、规范").is_empty());
         assert!(labels("包括车书,价格表,店内 pos等在内的").is_empty());
         assert!(labels("风控专员(计划1-2人)").is_empty());
+        assert!(labels("显示alert(1)的文字").is_empty());
     }
 
     #[test]
