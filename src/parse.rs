@@ -20,6 +20,7 @@ use crate::model::*;
 use crate::normalize::fold_width;
 use crate::roles::RoleRules;
 use crate::LoadOptions;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The class a character of the input was accounted to.
@@ -43,9 +44,19 @@ pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Co
         None => HashMap::new(),
     };
     let vocabulary = Vocabulary::shipped();
+    // Files are independent: parse them on all cores, then number documents in input order.
+    let parsed_files: Vec<ParsedFile> = sources
+        .par_iter()
+        .map(|source| {
+            let mut parsed = parse_text(&source.file, &source.text, vocabulary, &rules);
+            // The per-character classes are for callers of parse_text; the corpus needs only the
+            // report, so they are not held for every file at once.
+            parsed.classes = Vec::new();
+            parsed
+        })
+        .collect();
     let mut corpus = Corpus::default();
-    for source in sources {
-        let parsed = parse_text(&source.file, &source.text, vocabulary, &rules);
+    for (source, parsed) in sources.iter().zip(parsed_files) {
         let mut report = parsed.report;
         report.encoding = source.encoding.clone();
         for mut document in parsed.documents {
