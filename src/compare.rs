@@ -463,28 +463,51 @@ fn find_splits(
     groups
 }
 
-/// What the similarity of two duties is computed from.
+/// What the similarity of two duties is computed from. Every set is a sorted, deduplicated
+/// vector, so overlaps are merge intersections without hashing.
 #[derive(Debug, Clone)]
 struct Features {
     text: String,
     /// The `same` key: matching form with punctuation, spacing and numbering removed.
     key: String,
-    bigrams: HashSet<(char, char)>,
-    words: HashSet<String>,
+    /// Character bigrams of the key, each pair packed as `first << 32 | second`.
+    bigrams: Vec<u64>,
+    /// The one-character words (see [`words_of`]), as code points.
+    chars: Vec<u32>,
+    /// The Latin/digit runs among the words.
+    latin: Vec<String>,
+    /// One bit per character word (hashed into 256 bits), for a cheap bound on word overlap.
+    char_mask: [u64; 4],
 }
 
 impl Features {
     fn new(text: &str) -> Features {
         let key = same_key(text);
         let chars: Vec<char> = key.chars().collect();
-        let bigrams: HashSet<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
-        let words = words_of(&key);
+        let mut bigrams: Vec<u64> = chars
+            .windows(2)
+            .map(|w| (u64::from(w[0] as u32) << 32) | u64::from(w[1] as u32))
+            .collect();
+        bigrams.sort_unstable();
+        bigrams.dedup();
+        let (chars, latin) = words_of(&key);
+        let mut char_mask = [0u64; 4];
+        for &c in &chars {
+            let bit = (c.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+            char_mask[bit / 64] |= 1 << (bit % 64);
+        }
         Features {
             text: text.to_string(),
             key,
             bigrams,
-            words,
+            chars,
+            latin,
+            char_mask,
         }
+    }
+
+    fn word_count(&self) -> usize {
+        self.chars.len() + self.latin.len()
     }
 
     /// 0.6 × bigram Dice + 0.4 × word Dice: bigrams see phrases, words keep short duties and
@@ -496,7 +519,31 @@ impl Features {
         if self.key == other.key {
             return 1.0;
         }
-        0.6 * dice(&self.bigrams, &other.bigrams) + 0.4 * dice(&self.words, &other.words)
+        let shared = shared_count(&self.bigrams, &other.bigrams);
+        0.6 * dice(shared, self.bigrams.len(), other.bigrams.len()) + 0.4 * self.word_dice(other)
+    }
+
+    fn word_dice(&self, other: &Features) -> f64 {
+        let shared =
+            shared_count(&self.chars, &other.chars) + shared_count(&self.latin, &other.latin);
+        dice(shared, self.word_count(), other.word_count())
+    }
+
+    /// An upper bound of [`Features::similarity`] given the number of shared bigrams, without
+    /// looking at the words: a word whose hash bit the other side lacks is surely not shared.
+    fn similarity_bound(&self, other: &Features, shared_bigrams: usize) -> f64 {
+        if self.key == other.key {
+            return 1.0;
+        }
+        let only = |x: &[u64; 4], y: &[u64; 4]| -> usize {
+            (0..4).map(|k| (x[k] & !y[k]).count_ones() as usize).sum()
+        };
+        let (x, y) = (self.word_count(), other.word_count());
+        let shared_words = x
+            .saturating_sub(only(&self.char_mask, &other.char_mask))
+            .min(y.saturating_sub(only(&other.char_mask, &self.char_mask)));
+        0.6 * dice(shared_bigrams, self.bigrams.len(), other.bigrams.len())
+            + 0.4 * dice(shared_words, x, y)
     }
 
     /// Share of this duty's bigrams found in `other`.
@@ -504,39 +551,62 @@ impl Features {
         if self.bigrams.is_empty() {
             return 0.0;
         }
-        let shared = self.bigrams.intersection(&other.bigrams).count();
+        let shared = shared_count(&self.bigrams, &other.bigrams);
         shared as f64 / self.bigrams.len() as f64
     }
 }
 
-fn dice<T: Eq + std::hash::Hash>(x: &HashSet<T>, y: &HashSet<T>) -> f64 {
-    if x.is_empty() && y.is_empty() {
+/// Dice coefficient from the size of the intersection and of the two sets.
+fn dice(shared: usize, x: usize, y: usize) -> f64 {
+    if x == 0 && y == 0 {
         return 0.0;
     }
-    let shared = x.intersection(y).count();
-    2.0 * shared as f64 / (x.len() + y.len()) as f64
+    2.0 * shared as f64 / (x + y) as f64
 }
 
-/// Words for the word-overlap half of the score. Until segmentation is shared cheaply, each
+/// Size of the intersection of two sorted, deduplicated slices.
+fn shared_count<T: Ord>(x: &[T], y: &[T]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
+/// Words for the word-overlap half of the score, sorted and deduplicated: the one-character
+/// words (as code points) and the Latin/digit runs. Until segmentation is shared cheaply, each
 /// character is a word: Han characters carry meaning on their own, and bigrams already see
 /// two-character words.
-fn words_of(key: &str) -> HashSet<String> {
-    let mut words = HashSet::new();
-    let mut latin = String::new();
+fn words_of(key: &str) -> (Vec<u32>, Vec<String>) {
+    let mut chars: Vec<u32> = Vec::new();
+    let mut latin: Vec<String> = Vec::new();
+    let mut run = String::new();
     for c in key.chars() {
         if c.is_ascii_alphanumeric() {
-            latin.push(c);
+            run.push(c);
             continue;
         }
-        if !latin.is_empty() {
-            words.insert(std::mem::take(&mut latin));
+        if !run.is_empty() {
+            latin.push(std::mem::take(&mut run));
         }
-        words.insert(c.to_string());
+        chars.push(c as u32);
     }
-    if !latin.is_empty() {
-        words.insert(latin);
+    if !run.is_empty() {
+        latin.push(run);
     }
-    words
+    chars.sort_unstable();
+    chars.dedup();
+    latin.sort_unstable();
+    latin.dedup();
+    (chars, latin)
 }
 
 /// The form under which two duties count as the same: matching form (half-width, lower case,
@@ -727,37 +797,103 @@ pub fn coverage(
         duty: usize,
         features: Features,
     }
+    let threshold = options.threshold;
+    // A pair sharing no bigram scores at most 0.4 (the word half): above that threshold only
+    // rows sharing bigrams can match, and the index below proposes only those.
+    let indexed = threshold > 0.4 + 1e-9;
     let mut rows: Vec<Vec<Member>> = Vec::new();
+    // One entry per distinct key of a row (a row's score is its best member's, and a member's
+    // score depends on its key only): (row, member).
+    let mut distinct: Vec<(usize, usize)> = Vec::new();
+    let mut row_keys: Vec<HashSet<String>> = Vec::new();
+    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut shared: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
     for (column, (_, position)) in positions.iter().enumerate() {
         let features: Vec<Features> = position
             .duties
             .iter()
             .map(|d| Features::new(&d.text))
             .collect();
-        let scores: Vec<Vec<f64>> = features
+        // Each duty's rows scoring at least the threshold (the others weigh nothing).
+        let mut candidates: Vec<Vec<(usize, f64)>> = Vec::with_capacity(features.len());
+        for f in &features {
+            let mut best: HashMap<usize, f64> = HashMap::new();
+            let consider = |d: usize, best: &mut HashMap<usize, f64>| {
+                let (row, member) = distinct[d];
+                let s = f.similarity(&rows[row][member].features);
+                if s >= threshold {
+                    let slot = best.entry(row).or_insert(s);
+                    if s > *slot {
+                        *slot = s;
+                    }
+                }
+            };
+            if !indexed || f.bigrams.is_empty() {
+                for d in 0..distinct.len() {
+                    consider(d, &mut best);
+                }
+            } else {
+                shared.resize(distinct.len(), 0);
+                for b in &f.bigrams {
+                    for &d in postings.get(b).map(Vec::as_slice).unwrap_or(&[]) {
+                        if shared[d as usize] == 0 {
+                            touched.push(d);
+                        }
+                        shared[d as usize] += 1;
+                    }
+                }
+                for &d in &touched {
+                    let (row, member) = distinct[d as usize];
+                    let other = &rows[row][member].features;
+                    // Only pairs whose bound reaches the threshold are scored.
+                    if f.similarity_bound(other, shared[d as usize] as usize) >= threshold - 1e-9 {
+                        consider(d as usize, &mut best);
+                    }
+                    shared[d as usize] = 0;
+                }
+                touched.clear();
+            }
+            candidates.push(best.into_iter().collect());
+        }
+        // The assignment runs over the rows some duty could match, in row order.
+        let mut columns: Vec<usize> = candidates.iter().flatten().map(|c| c.0).collect();
+        columns.sort_unstable();
+        columns.dedup();
+        let scores: Vec<Vec<f64>> = candidates
             .iter()
-            .map(|f| {
-                rows.iter()
-                    .map(|members| {
-                        members
-                            .iter()
-                            .map(|m| f.similarity(&m.features))
-                            .fold(0.0, f64::max)
-                    })
-                    .collect()
+            .map(|c| {
+                let mut line = vec![0.0; columns.len()];
+                for &(row, s) in c {
+                    if let Ok(k) = columns.binary_search(&row) {
+                        line[k] = s;
+                    }
+                }
+                line
             })
             .collect();
-        let assignment = assign(&scores, features.len(), rows.len(), options.threshold);
+        let assignment = assign(&scores, features.len(), columns.len(), threshold);
         for (duty, (f, row)) in features.into_iter().zip(assignment).enumerate() {
-            let member = Member {
+            let row = match row {
+                Some(k) => columns[k],
+                None => {
+                    rows.push(Vec::new());
+                    row_keys.push(HashSet::new());
+                    rows.len() - 1
+                }
+            };
+            if row_keys[row].insert(f.key.clone()) {
+                let d = distinct.len() as u32;
+                distinct.push((row, rows[row].len()));
+                for b in &f.bigrams {
+                    postings.entry(*b).or_default().push(d);
+                }
+            }
+            rows[row].push(Member {
                 column,
                 duty,
                 features: f,
-            };
-            match row {
-                Some(r) => rows[r].push(member),
-                None => rows.push(vec![member]),
-            }
+            });
         }
     }
 
@@ -864,7 +1000,7 @@ pub fn closest_names<'a>(
             continue;
         }
         let f = Features::new(name);
-        let score = 0.5 * q.similarity(&f) + 0.5 * dice(&q.words, &f.words);
+        let score = 0.5 * q.similarity(&f) + 0.5 * q.word_dice(&f);
         if score > 0.0 {
             scored.push((score, name.to_string()));
         }
@@ -1203,6 +1339,52 @@ mod tests {
             shuffled.rotate_left(seed % len);
             let again = summarize(&align_duties(&a, &shuffled, &CompareOptions::default()));
             proptest::prop_assert_eq!(again.same, summary.same);
+        }
+    }
+
+    /// The pruning bound of the coverage index never falls below the real score, and the
+    /// sorted-vector scores are the plain set Dice (so the index proposes every row that can
+    /// reach the threshold, and scores it as before).
+    #[test]
+    fn similarity_bound_is_an_upper_bound() {
+        let pool: Vec<&str> = SALES_MANAGER_480
+            .iter()
+            .chain(SALES_MANAGER_496)
+            .chain(SALES_MANAGER_DOCX)
+            .copied()
+            .chain(["坚持6S管理", "负责4S店CRM系统", "", "岗"])
+            .collect();
+        let set_dice = |x: &std::collections::HashSet<(char, char)>,
+                        y: &std::collections::HashSet<(char, char)>| {
+            if x.is_empty() && y.is_empty() {
+                0.0
+            } else {
+                2.0 * x.intersection(y).count() as f64 / (x.len() + y.len()) as f64
+            }
+        };
+        let bigram_set = |t: &str| {
+            let chars: Vec<char> = same_key(t).chars().collect();
+            chars
+                .windows(2)
+                .map(|w| (w[0], w[1]))
+                .collect::<std::collections::HashSet<_>>()
+        };
+        for a in &pool {
+            for b in &pool {
+                let (fa, fb) = (Features::new(a), Features::new(b));
+                let shared = shared_count(&fa.bigrams, &fb.bigrams);
+                let (sa, sb) = (bigram_set(a), bigram_set(b));
+                assert_eq!(shared, sa.intersection(&sb).count());
+                assert_eq!(
+                    dice(shared, fa.bigrams.len(), fb.bigrams.len()),
+                    set_dice(&sa, &sb)
+                );
+                let score = fa.similarity(&fb);
+                assert!(
+                    fa.similarity_bound(&fb, shared) >= score,
+                    "{a} / {b}: {score}"
+                );
+            }
         }
     }
 
