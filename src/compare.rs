@@ -520,7 +520,14 @@ impl Features {
             return 1.0;
         }
         let shared = shared_count(&self.bigrams, &other.bigrams);
-        0.6 * dice(shared, self.bigrams.len(), other.bigrams.len()) + 0.4 * self.word_dice(other)
+        self.similarity_sharing(other, shared)
+    }
+
+    /// [`Features::similarity`] of two different, non-empty keys when the number of shared
+    /// bigrams is already known (counted by the coverage index).
+    fn similarity_sharing(&self, other: &Features, shared_bigrams: usize) -> f64 {
+        0.6 * dice(shared_bigrams, self.bigrams.len(), other.bigrams.len())
+            + 0.4 * self.word_dice(other)
     }
 
     fn word_dice(&self, other: &Features) -> f64 {
@@ -531,8 +538,9 @@ impl Features {
 
     /// An upper bound of [`Features::similarity`] given the number of shared bigrams, without
     /// looking at the words: a word whose hash bit the other side lacks is surely not shared.
+    /// (Equal keys of two or more characters have equal sets and masks: their bound is 1.0.)
     fn similarity_bound(&self, other: &Features, shared_bigrams: usize) -> f64 {
-        if self.key == other.key {
+        if self.bigrams.is_empty() && self.key == other.key {
             return 1.0;
         }
         let only = |x: &[u64; 4], y: &[u64; 4]| -> usize {
@@ -819,9 +827,15 @@ pub fn coverage(
         let mut candidates: Vec<Vec<(usize, f64)>> = Vec::with_capacity(features.len());
         for f in &features {
             let mut best: HashMap<usize, f64> = HashMap::new();
-            let consider = |d: usize, best: &mut HashMap<usize, f64>| {
+            let consider = |d: usize, shared: Option<usize>, best: &mut HashMap<usize, f64>| {
                 let (row, member) = distinct[d];
-                let s = f.similarity(&rows[row][member].features);
+                let other = &rows[row][member].features;
+                let s = match shared {
+                    Some(n) if !f.key.is_empty() && !other.key.is_empty() && f.key != other.key => {
+                        f.similarity_sharing(other, n)
+                    }
+                    _ => f.similarity(other),
+                };
                 if s >= threshold {
                     let slot = best.entry(row).or_insert(s);
                     if s > *slot {
@@ -831,7 +845,7 @@ pub fn coverage(
             };
             if !indexed || f.bigrams.is_empty() {
                 for d in 0..distinct.len() {
-                    consider(d, &mut best);
+                    consider(d, None, &mut best);
                 }
             } else {
                 shared.resize(distinct.len(), 0);
@@ -847,8 +861,13 @@ pub fn coverage(
                     let (row, member) = distinct[d as usize];
                     let other = &rows[row][member].features;
                     // Only pairs whose bound reaches the threshold are scored.
-                    if f.similarity_bound(other, shared[d as usize] as usize) >= threshold - 1e-9 {
-                        consider(d as usize, &mut best);
+                    let n = shared[d as usize] as usize;
+                    // The word half is at most 0.4; then the tighter bound from the masks.
+                    let bigram_dice = dice(n, f.bigrams.len(), other.bigrams.len());
+                    if 0.6 * bigram_dice + 0.4 >= threshold - 1e-9
+                        && f.similarity_bound(other, n) >= threshold - 1e-9
+                    {
+                        consider(d as usize, Some(n), &mut best);
                     }
                     shared[d as usize] = 0;
                 }
