@@ -71,6 +71,14 @@ fn place(member: &DutyMember, color: bool) -> String {
 }
 
 /// The report for a terminal.
+/// A bold section heading, set off from the section before it by a blank line.
+fn section_heading(out: &mut String, title: &str, color: bool) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", paint(title, Style::Bold, color));
+}
+
 pub fn terminal(report: &DedupReport, color: bool) -> String {
     let mut out = String::new();
     if !report.duty_groups.is_empty() {
@@ -119,20 +127,13 @@ pub fn terminal(report: &DedupReport, color: bool) -> String {
         }
     }
     if !report.position_groups.is_empty() {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(
-                &format!(
-                    "Duplicate positions: {} groups",
-                    report.position_groups.len()
-                ),
-                Style::Bold,
-                color
-            )
+        section_heading(
+            &mut out,
+            &format!(
+                "Duplicate positions: {} groups",
+                report.position_groups.len()
+            ),
+            color,
         );
         for (index, group) in report.position_groups.iter().enumerate() {
             let _ = writeln!(
@@ -182,20 +183,13 @@ pub fn terminal(report: &DedupReport, color: bool) -> String {
         }
     }
     if !report.document_groups.is_empty() {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(
-                &format!(
-                    "Repeated documents: {} groups",
-                    report.document_groups.len()
-                ),
-                Style::Bold,
-                color
-            )
+        section_heading(
+            &mut out,
+            &format!(
+                "Repeated documents: {} groups",
+                report.document_groups.len()
+            ),
+            color,
         );
         for (index, group) in report.document_groups.iter().enumerate() {
             let _ = writeln!(
