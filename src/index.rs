@@ -1,13 +1,23 @@
-//! index: one tantivy document per duty, holding everything needed to show it; kept fresh by a
-//! fingerprint of its inputs, rebuilt into a new generation folder and swapped in atomically
-//! under a lock, so readers never see a half-built index and a crash leaves the old one usable.
+//! index: one tantivy document per duty; kept fresh by a fingerprint of its inputs, rebuilt
+//! into a new generation folder and swapped in atomically under a lock, so readers never see a
+//! half-built index and a crash leaves the old one usable.
+//!
+//! A duty document holds only what differs from duty to duty: its text (indexed and stored),
+//! its number and line (stored), its position's title (indexed, for title matches) and two
+//! ordinals (fast fields). Everything a duty shares with its position — store, document, file,
+//! title, role — is written once per position, in the skeleton. Storing it on every duty made
+//! the index 1.6× the size of the text.
+//!
+//! The build streams: files are parsed a batch at a time and their duties handed to the
+//! writer, so memory holds the decoded inputs, a batch, the writer's buffers and the skeleton —
+//! never the whole parsed corpus.
 //!
 //! Layout of an index folder: `CURRENT` (the name of the live generation, replaced by rename),
 //! `gen-*/` (a tantivy index plus `zhize.json`, `dictionary.txt` and `skeleton.json`), `tmp-*/`
 //! (a build in progress or abandoned by a crash), `lock` (held while building).
 
 use crate::error::{Error, Result};
-use crate::model::{Corpus, DutyRecord, PositionKind};
+use crate::model::{Corpus, Document};
 use crate::segment::{Segmenter, Vocabulary, VocabularyFiles, ZhTokenizer};
 use crate::LoadOptions;
 use serde::{Deserialize, Serialize};
@@ -17,12 +27,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tantivy::schema::{
-    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the files of a generation change meaning.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The folder written when none is given.
 pub const DEFAULT_INDEX: &str = "index";
 const TOKENIZER: &str = "zhize";
@@ -70,10 +80,11 @@ pub struct IndexReport {
     pub notes: Vec<String>,
 }
 
-/// Progress of a build; the CLI draws a bar, the library never prints.
+/// Progress of a build, in bytes of decoded input text (known before parsing, unlike the
+/// number of duties); the CLI draws a bar, the library never prints.
 pub trait Progress: Sync {
-    fn begin(&self, _duties: u64) {}
-    fn advance(&self, _duties: u64) {}
+    fn begin(&self, _bytes: u64) {}
+    fn advance(&self, _bytes: u64) {}
     fn finish(&self) {}
 }
 
@@ -84,19 +95,15 @@ impl Progress for NoProgress {}
 /// The fields of a duty document.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
+    /// The duty's text: indexed with positions (phrase queries), stored (shown).
     pub text: tantivy::schema::Field,
+    /// The position's title, indexed without positions and not stored.
     pub title: tantivy::schema::Field,
-    pub doc_id: tantivy::schema::Field,
-    pub store: tantivy::schema::Field,
-    pub document: tantivy::schema::Field,
-    pub position: tantivy::schema::Field,
-    pub role: tantivy::schema::Field,
-    pub kind: tantivy::schema::Field,
-    pub position_index: tantivy::schema::Field,
+    /// The duty's number as written (`3`, `(三)`), stored when there is one.
     pub n: tantivy::schema::Field,
-    pub file: tantivy::schema::Field,
+    /// The duty's first line in its file, stored.
     pub line: tantivy::schema::Field,
-    /// Ordinal of the position in the corpus (for grouping and filters).
+    /// Ordinal of the position in the corpus (grouping, filters, the skeleton).
     pub pos: tantivy::schema::Field,
     /// Ordinal of the duty in the corpus (ties break in corpus order).
     pub duty: tantivy::schema::Field,
@@ -104,28 +111,25 @@ pub struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let tokenized = TextOptions::default()
+    let text = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    let title = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
-        text: builder.add_text_field("text", tokenized.clone()),
-        title: builder.add_text_field("title", tokenized),
-        doc_id: builder.add_text_field("doc_id", STRING | STORED),
-        store: builder.add_text_field("store", STORED),
-        document: builder.add_text_field("document", STORED),
-        position: builder.add_text_field("position", STORED),
-        role: builder.add_text_field("role", STRING | STORED),
-        kind: builder.add_text_field("kind", STRING | STORED),
-        position_index: builder.add_u64_field("position_index", STORED),
+        text: builder.add_text_field("text", text),
+        title: builder.add_text_field("title", title),
         n: builder.add_text_field("n", STORED),
-        file: builder.add_text_field("file", STORED),
         line: builder.add_u64_field("line", STORED),
-        pos: builder.add_u64_field("pos", INDEXED | FAST | STORED),
-        duty: builder.add_u64_field("duty", FAST | STORED),
+        pos: builder.add_u64_field("pos", INDEXED | FAST),
+        duty: builder.add_u64_field("duty", FAST),
     };
     (builder.build(), fields)
 }
@@ -142,6 +146,8 @@ pub struct DutyIndex {
     /// The generation folder, or None for an index held in memory.
     pub dir: Option<PathBuf>,
     skeleton: OnceLock<Corpus>,
+    /// Position ordinal → (document, position) indexes in the skeleton.
+    ordinals: OnceLock<Vec<(u32, u32)>>,
 }
 
 impl std::fmt::Debug for DutyIndex {
@@ -173,6 +179,25 @@ impl DutyIndex {
             message: e.to_string(),
         })?;
         Ok(self.skeleton.get_or_init(|| corpus))
+    }
+
+    /// The document of a position ordinal (as the `pos` field stores it) and the position's
+    /// index in it.
+    pub fn position(&self, ordinal: u64) -> Result<(&Document, usize)> {
+        let skeleton = self.skeleton()?;
+        let ordinals = self.ordinals.get_or_init(|| {
+            let mut ordinals = Vec::new();
+            for (d, document) in skeleton.documents.iter().enumerate() {
+                for p in 0..document.positions.len() {
+                    ordinals.push((d as u32, p as u32));
+                }
+            }
+            ordinals
+        });
+        let &(d, p) = ordinals
+            .get(ordinal as usize)
+            .ok_or_else(|| Error::Other(format!("position {ordinal} is not in the skeleton")))?;
+        Ok((&skeleton.documents[d as usize], p as usize))
     }
 }
 
@@ -318,6 +343,7 @@ pub fn open_generation(dir: &Path, vocabulary: &Vocabulary) -> Result<DutyIndex>
         meta,
         dir: Some(dir.to_path_buf()),
         skeleton: OnceLock::new(),
+        ordinals: OnceLock::new(),
     };
     if opened.reader.searcher().num_docs() as usize != opened.meta.duties {
         return Err(index_error(dir, "document count does not match zhize.json"));
@@ -554,19 +580,30 @@ fn rebuild(
     let tmp = dir.join(format!("tmp-{}-{stamp}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| io_error(&tmp, e))?;
 
-    // jieba's dictionary loads while the corpus is read and parsed.
-    let (corpus, segmenter) = std::thread::scope(|scope| {
+    // jieba's dictionary loads while the inputs are read and decoded.
+    let (ingested, segmenter) = std::thread::scope(|scope| {
         let segmenter = scope.spawn(|| Segmenter::with_vocabulary(vocabulary));
-        let corpus = crate::load(&options.inputs, &options.load);
-        (corpus, segmenter.join())
+        let ingested =
+            crate::ingest::ingest(&options.inputs, &crate::ingest::IngestOptions::default());
+        (ingested, segmenter.join())
     });
-    let corpus = corpus?;
+    let ingested = ingested?;
     let segmenter = segmenter.map_err(|_| Error::Other("segmenter thread panicked".into()))?;
 
     let index = Index::create_in_dir(&tmp, schema().0).map_err(|e| index_error(&tmp, e))?;
-    let meta = write_index(&index, &corpus, &segmenter, fingerprint, progress)
+    let mut builder =
+        Builder::new(&index, &segmenter, progress).map_err(|e| index_error(&tmp, e))?;
+    progress.begin(ingested.sources.iter().map(|s| s.text.len() as u64).sum());
+    // Sources are handed over owned: each is freed once parsed.
+    crate::parse::parse_each(ingested.sources, &options.load, |documents, _, bytes| {
+        builder.add(documents).map_err(|e| index_error(&tmp, e))?;
+        progress.advance(bytes as u64);
+        Ok(())
+    })?;
+    let (skeleton, meta) = builder
+        .finish(fingerprint)
         .map_err(|e| index_error(&tmp, e))?;
-    write_side_files(&tmp, &index, &corpus, &segmenter, vocabulary, &meta)?;
+    write_side_files(&tmp, &index, &skeleton, &segmenter, vocabulary, &meta)?;
     sync_dir(&tmp);
 
     let generation = format!("gen-{stamp}-{}", std::process::id());
@@ -593,88 +630,117 @@ fn rebuild(
     })
 }
 
-fn write_index(
-    index: &Index,
-    corpus: &Corpus,
-    segmenter: &Segmenter,
-    fingerprint: &str,
-    progress: &dyn Progress,
-) -> tantivy::Result<IndexMeta> {
-    index
-        .tokenizers()
-        .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
-    let (_, fields) = schema();
-    let records = corpus.duty_records();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
-    let mut writer: tantivy::IndexWriter =
-        index.writer_with_num_threads(threads, 40_000_000 * threads)?;
-    progress.begin(records.len() as u64);
-    // Positions are numbered over the whole corpus, duty-less ones included, the way
-    // `search` numbers the skeleton's positions for `--store`/`--role`.
-    let mut ordinals: std::collections::HashMap<(&str, usize), u64> =
-        std::collections::HashMap::new();
-    for document in &corpus.documents {
-        for index in 0..document.positions.len() {
-            let next = ordinals.len() as u64;
-            ordinals.insert((document.id.as_str(), index), next);
-        }
-    }
-    let positions = ordinals.len();
-    for (duty_ordinal, record) in records.iter().enumerate() {
-        let pos_ordinal = ordinals
-            .get(&(record.doc_id.as_str(), record.position_index))
-            .copied()
-            .unwrap_or(u64::MAX);
-        writer.add_document(duty_document(
-            &fields,
-            record,
-            pos_ordinal,
-            duty_ordinal as u64,
-        ))?;
-        if duty_ordinal % 1000 == 999 {
-            progress.advance(1000);
-        }
-    }
-    progress.advance(records.len() as u64 % 1000);
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    progress.finish();
-    Ok(IndexMeta {
-        format: FORMAT,
-        fingerprint: fingerprint.to_string(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        built_unix_ms: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0),
-        documents: corpus.documents.len(),
-        positions,
-        duties: records.len(),
-    })
+/// Feeds duties to a tantivy writer, document by document, and keeps the skeleton.
+struct Builder<'a> {
+    writer: tantivy::IndexWriter,
+    fields: Fields,
+    segmenter: &'a Segmenter,
+    progress: &'a dyn Progress,
+    /// The documents seen so far, without their duties.
+    skeleton: Vec<Document>,
+    /// Positions and duties numbered so far (over the whole corpus, duty-less positions
+    /// included: `pos` ordinals index the skeleton's positions in order).
+    positions: u64,
+    duties: u64,
 }
 
-fn duty_document(fields: &Fields, record: &DutyRecord, pos: u64, duty: u64) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.text, &record.text);
-    doc.add_text(fields.title, &record.position);
-    doc.add_text(fields.doc_id, &record.doc_id);
-    doc.add_text(fields.store, &record.store);
-    doc.add_text(fields.document, &record.document);
-    doc.add_text(fields.position, &record.position);
-    doc.add_text(fields.role, &record.role);
-    doc.add_text(fields.kind, record.kind.as_str());
-    doc.add_u64(fields.position_index, record.position_index as u64);
-    if let Some(n) = &record.n {
-        doc.add_text(fields.n, n);
+impl<'a> Builder<'a> {
+    fn new(
+        index: &Index,
+        segmenter: &'a Segmenter,
+        progress: &'a dyn Progress,
+    ) -> tantivy::Result<Builder<'a>> {
+        index
+            .tokenizers()
+            .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let writer = index.writer_with_num_threads(threads, 40_000_000 * threads)?;
+        Ok(Builder {
+            writer,
+            fields: schema().1,
+            segmenter,
+            progress,
+            skeleton: Vec::new(),
+            positions: 0,
+            duties: 0,
+        })
     }
-    doc.add_text(fields.file, &record.file);
-    doc.add_u64(fields.line, record.line as u64);
-    doc.add_u64(fields.pos, pos);
-    doc.add_u64(fields.duty, duty);
-    doc
+
+    /// Adds the duties of `documents` (numbered and given their stores already).
+    fn add(&mut self, documents: Vec<Document>) -> tantivy::Result<()> {
+        let fields = self.fields;
+        for mut document in documents {
+            for position in &mut document.positions {
+                let pos = self.positions;
+                self.positions += 1;
+                if position.duties.is_empty() {
+                    continue;
+                }
+                // The title is segmented once for all the position's duties.
+                let title = self.pretokenized(&position.title);
+                for duty in std::mem::take(&mut position.duties) {
+                    let mut doc = TantivyDocument::default();
+                    doc.add_text(fields.text, &duty.text);
+                    doc.add_pre_tokenized_text(fields.title, title.clone());
+                    if let Some(n) = &duty.n {
+                        doc.add_text(fields.n, n);
+                    }
+                    doc.add_u64(fields.line, duty.line as u64);
+                    doc.add_u64(fields.pos, pos);
+                    doc.add_u64(fields.duty, self.duties);
+                    self.duties += 1;
+                    self.writer.add_document(doc)?;
+                }
+            }
+            self.skeleton.push(document);
+        }
+        Ok(())
+    }
+
+    fn pretokenized(&self, text: &str) -> tantivy::tokenizer::PreTokenizedString {
+        let tokens = self
+            .segmenter
+            .tokens(text)
+            .into_iter()
+            .map(|t| tantivy::tokenizer::Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position: t.start,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        tantivy::tokenizer::PreTokenizedString {
+            text: text.to_string(),
+            tokens,
+        }
+    }
+
+    fn finish(mut self, fingerprint: &str) -> tantivy::Result<(Corpus, IndexMeta)> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.progress.finish();
+        let meta = IndexMeta {
+            format: FORMAT,
+            fingerprint: fingerprint.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            built_unix_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or(0),
+            documents: self.skeleton.len(),
+            positions: self.positions as usize,
+            duties: self.duties as usize,
+        };
+        let skeleton = Corpus {
+            documents: self.skeleton,
+            ..Corpus::default()
+        };
+        Ok((skeleton, meta))
+    }
 }
 
 /// The query-time dictionary (index terms + vocabulary), the skeleton and the meta, written
@@ -682,7 +748,7 @@ fn duty_document(fields: &Fields, record: &DutyRecord, pos: u64, duty: u64) -> T
 fn write_side_files(
     dir: &Path,
     index: &Index,
-    corpus: &Corpus,
+    skeleton: &Corpus,
     segmenter: &Segmenter,
     vocabulary: &Vocabulary,
     meta: &IndexMeta,
@@ -704,21 +770,7 @@ fn write_side_files(
     }
     let dictionary = segmenter.dictionary_for(terms.iter().map(String::as_str));
     write_synced(&dir.join(DICTIONARY), dictionary.as_bytes())?;
-    let skeleton = Corpus {
-        documents: corpus
-            .documents
-            .iter()
-            .map(|d| {
-                let mut d = d.clone();
-                for p in &mut d.positions {
-                    p.duties.clear();
-                }
-                d
-            })
-            .collect(),
-        ..Corpus::default()
-    };
-    let skeleton = serde_json::to_vec(&skeleton).map_err(|e| index_error(dir, e))?;
+    let skeleton = serde_json::to_vec(skeleton).map_err(|e| index_error(dir, e))?;
     write_synced(&dir.join(SKELETON), &skeleton)?;
     let meta = serde_json::to_vec_pretty(meta).map_err(|e| index_error(dir, e))?;
     write_synced(&dir.join(META), &meta)
@@ -738,21 +790,17 @@ pub fn build_in_memory_with(
 ) -> Result<DutyIndex> {
     let here = Path::new("(memory)");
     let index = Index::create_in_ram(schema().0);
-    let meta =
-        write_index(&index, corpus, full, "", &NoProgress).map_err(|e| index_error(here, e))?;
+    let mut builder = Builder::new(&index, full, &NoProgress).map_err(|e| index_error(here, e))?;
+    builder
+        .add(corpus.documents.clone())
+        .map_err(|e| index_error(here, e))?;
+    let (skeleton, meta) = builder.finish("").map_err(|e| index_error(here, e))?;
     let (_, fields) = schema();
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(|e| index_error(here, e))?;
-    let mut skeleton = corpus.clone();
-    for d in &mut skeleton.documents {
-        for p in &mut d.positions {
-            p.duties.clear();
-        }
-    }
-    skeleton.files.clear();
     let cell = OnceLock::new();
     let _ = cell.set(skeleton);
     Ok(DutyIndex {
@@ -764,6 +812,7 @@ pub fn build_in_memory_with(
         meta,
         dir: None,
         skeleton: cell,
+        ordinals: OnceLock::new(),
     })
 }
 
@@ -841,14 +890,5 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 fn sync_dir(dir: &Path) {
     if let Ok(file) = File::open(dir) {
         let _ = file.sync_all();
-    }
-}
-
-/// The kind of a stored position, from its stored name.
-pub fn kind_from_str(kind: &str) -> PositionKind {
-    match kind {
-        "duties" => PositionKind::Duties,
-        "requirements" => PositionKind::Requirements,
-        _ => PositionKind::Other,
     }
 }

@@ -35,6 +35,27 @@ pub enum CharClass {
 
 /// Parses decoded sources into one corpus (documents numbered across all sources).
 pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    parse_each(sources.iter(), options, |documents, report, _| {
+        corpus.documents.extend(documents);
+        corpus.files.push(report);
+        Ok(())
+    })?;
+    Ok(corpus)
+}
+
+/// Parses sources a few at a time, on all cores, and hands each file's documents (numbered
+/// across all sources, stores from the manifest), report and size in bytes to `sink`, in input
+/// order. Only a batch of parsed files is held at once: the index build streams a corpus
+/// through this without holding it whole. Sources may be borrowed or owned (owned ones are freed as they are parsed).
+pub fn parse_each<S>(
+    sources: impl IntoIterator<Item = S>,
+    options: &LoadOptions,
+    mut sink: impl FnMut(Vec<Document>, FileReport, usize) -> Result<()>,
+) -> Result<()>
+where
+    S: std::borrow::Borrow<SourceText> + Send,
+{
     let rules = match &options.aliases {
         Some(path) => RoleRules::with_user_file(path)?,
         None => RoleRules::shipped(),
@@ -44,34 +65,41 @@ pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Co
         None => HashMap::new(),
     };
     let vocabulary = Vocabulary::shipped();
-    // Files are independent: parse them on all cores, then number documents in input order.
-    let parsed_files: Vec<ParsedFile> = sources
-        .par_iter()
-        .map(|source| {
-            let mut parsed = parse_text(&source.file, &source.text, vocabulary, &rules);
-            // The per-character classes are for callers of parse_text; the corpus needs only the
-            // report, so they are not held for every file at once.
-            parsed.classes = Vec::new();
-            parsed
-        })
-        .collect();
-    let mut corpus = Corpus::default();
-    for (source, parsed) in sources.iter().zip(parsed_files) {
-        let mut report = parsed.report;
-        report.encoding = source.encoding.clone();
-        for mut document in parsed.documents {
-            document.id = format!("d{}", corpus.documents.len() + 1);
-            if let Some(store) = manifest
-                .get(&document.id)
-                .or_else(|| manifest.get(&document.title))
-            {
-                document.store = store.clone();
+    let batch_size = 4 * rayon::current_num_threads().max(1);
+    let mut sources = sources.into_iter().peekable();
+    let mut numbered = 0usize;
+    while sources.peek().is_some() {
+        let batch: Vec<S> = sources.by_ref().take(batch_size).collect();
+        // Files are independent: parse a batch on all cores, then number in input order.
+        let parsed: Vec<(String, usize, ParsedFile)> = batch
+            .into_par_iter()
+            .map(|source| {
+                let source = source.borrow();
+                let mut parsed = parse_text(&source.file, &source.text, vocabulary, &rules);
+                // The per-character classes are for callers of parse_text; the corpus needs
+                // only the report.
+                parsed.classes = Vec::new();
+                (source.encoding.clone(), source.text.len(), parsed)
+            })
+            .collect();
+        for (encoding, bytes, parsed) in parsed {
+            let mut report = parsed.report;
+            report.encoding = encoding;
+            let mut documents = parsed.documents;
+            for document in &mut documents {
+                numbered += 1;
+                document.id = format!("d{numbered}");
+                if let Some(store) = manifest
+                    .get(&document.id)
+                    .or_else(|| manifest.get(&document.title))
+                {
+                    document.store = store.clone();
+                }
             }
-            corpus.documents.push(document);
+            sink(documents, report, bytes)?;
         }
-        corpus.files.push(report);
     }
-    Ok(corpus)
+    Ok(())
 }
 
 /// A manifest: `KEY<TAB>STORE` or `KEY = STORE` per line, KEY a document id or title.

@@ -2,7 +2,7 @@
 //! ranks duties with BM25 and term coverage, groups them into positions and marks the matches.
 
 use crate::error::{Error, Result};
-use crate::index::{kind_from_str, DutyIndex};
+use crate::index::DutyIndex;
 use crate::model::{Corpus, PositionKind};
 use crate::segment::{english_words, Segmenter, Vocabulary};
 use serde::Serialize;
@@ -467,7 +467,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         let doc: TantivyDocument = searcher
             .doc(candidate.address)
             .map_err(|e| Error::Other(format!("reading a hit: {e}")))?;
-        let mut hit = duty_hit(&doc, &fields, candidate.score);
+        let mut hit = duty_hit(index, &doc, candidate)?;
         hit.spans = if options.raw {
             match_spans(&index.segmenter, &hit.text, &highlight_terms)
         } else {
@@ -672,78 +672,75 @@ fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
 
 /// Each concept is a disjunction of its terms in the duty text, and of the typed words in the
 /// position's title (so 销售顾问 + 回访 prefers the 销售顾问's own 回访 duties); concepts are
-/// summed.
+/// summed. The clauses are flattened into one disjunction of term queries: a sum of sums is the
+/// same score, and a flat union of term scorers is what tantivy's block-max WAND can prune (a
+/// nested union is scored exhaustively, document by document).
 fn build_query(
     analyzed: &AnalyzedQuery,
     field: tantivy::schema::Field,
     title: tantivy::schema::Field,
 ) -> Box<dyn Query> {
-    let concepts: Vec<(Occur, Box<dyn Query>)> = analyzed
-        .concepts
-        .iter()
-        .map(|concept| {
-            let mut terms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for t in &concept.terms {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for concept in &analyzed.concepts {
+        for t in &concept.terms {
+            let term = TermQuery::new(
+                Term::from_field_text(field, &t.text),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), t.boost)),
+            ));
+            if matches!(t.origin, Origin::Typed | Origin::English) {
                 let term = TermQuery::new(
-                    Term::from_field_text(field, &t.text),
+                    Term::from_field_text(title, &t.text),
                     IndexRecordOption::WithFreqs,
                 );
-                terms.push((
+                clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), t.boost)),
+                    Box::new(BoostQuery::new(Box::new(term), TITLE_BOOST * t.boost)),
                 ));
-                if matches!(t.origin, Origin::Typed | Origin::English) {
-                    let term = TermQuery::new(
-                        Term::from_field_text(title, &t.text),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    let boost = TITLE_BOOST * t.boost;
-                    terms.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(term), boost)),
-                    ));
-                }
             }
-            (
-                Occur::Should,
-                Box::new(BooleanQuery::new(terms)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Box::new(BooleanQuery::new(concepts))
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
-fn duty_hit(doc: &TantivyDocument, fields: &crate::index::Fields, score: f32) -> DutyHit {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+/// A hit from its stored fields (text, number, line) and its position in the skeleton.
+fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> Result<DutyHit> {
+    let fields = &index.fields;
+    let (document, position_index) = index.position(candidate.pos)?;
+    let position = &document.positions[position_index];
     let n = doc
         .get_first(fields.n)
         .and_then(|v| v.as_str())
         .map(str::to_string);
-    DutyHit {
+    Ok(DutyHit {
         rank: 0,
-        score,
-        doc_id: text(fields.doc_id),
-        store: text(fields.store),
-        document: text(fields.document),
-        position: text(fields.position),
-        role: text(fields.role),
-        kind: kind_from_str(&text(fields.kind)),
-        position_index: number(fields.position_index) as usize,
+        score: candidate.score,
+        doc_id: document.id.clone(),
+        store: document.store.clone(),
+        document: document.title.clone(),
+        position: position.title.clone(),
+        role: position.role.clone(),
+        kind: position.kind,
+        position_index,
         n,
-        text: text(fields.text),
+        text: doc
+            .get_first(fields.text)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
         spans: Vec::new(),
-        file: text(fields.file),
-        line: number(fields.line) as usize,
+        file: document.file.clone(),
+        line: doc
+            .get_first(fields.line)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as usize,
         matched: 0,
-        ordinal: number(fields.duty),
-        pos: number(fields.pos),
-    }
+        ordinal: candidate.ordinal,
+        pos: candidate.pos,
+    })
 }
 
 /// How much each concept weighs in the coverage of a duty: the inverse document frequency of

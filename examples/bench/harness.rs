@@ -428,11 +428,19 @@ fn queries_task(paths: &Paths, rounds: usize) -> Result<Value, String> {
     }
     let (mut base, mut duty, mut position) = (Vec::new(), Vec::new(), Vec::new());
     let (mut base_hits, mut duty_hits, mut position_hits) = (0, 0, 0);
+    // The slowest query of each kind over all rounds: where the tail comes from.
+    let mut slowest: [(Duration, &str); 3] = [(Duration::ZERO, ""); 3];
+    let mut note = |which: usize, took: Duration, q: &'static str| {
+        if took > slowest[which].0 {
+            slowest[which] = (took, q);
+        }
+    };
     for round in 0..rounds.max(1) {
         for q in &queries {
             let started = Instant::now();
             let found = baseline(q)?;
             base.push(started.elapsed());
+            note(0, started.elapsed(), q);
             if round == 0 && found > 0 {
                 base_hits += 1;
             }
@@ -440,12 +448,14 @@ fn queries_task(paths: &Paths, rounds: usize) -> Result<Value, String> {
                 let started = Instant::now();
                 let found = zhize_api::by_duty(index, q)?;
                 duty.push(started.elapsed());
+                note(1, started.elapsed(), q);
                 if round == 0 && found > 0 {
                     duty_hits += 1;
                 }
                 let started = Instant::now();
                 let found = zhize_api::by_position(index, q)?;
                 position.push(started.elapsed());
+                note(2, started.elapsed(), q);
                 if round == 0 && found > 0 {
                     position_hits += 1;
                 }
@@ -466,6 +476,8 @@ fn queries_task(paths: &Paths, rounds: usize) -> Result<Value, String> {
             "by_position_max_ms": percentile_ms(&position, 100.0),
             "by_duty_queries_with_hits": duty_hits,
             "by_position_queries_with_hits": position_hits,
+            "slowest_by_duty": slowest[1].1,
+            "slowest_by_position": slowest[2].1,
         }),
         Err(why) => json!({"available": false, "why": why}),
     };
@@ -477,6 +489,7 @@ fn queries_task(paths: &Paths, rounds: usize) -> Result<Value, String> {
             "p99_ms": percentile_ms(&base, 99.0),
             "max_ms": percentile_ms(&base, 100.0),
             "queries_with_hits": base_hits,
+            "slowest": slowest[0].1,
         },
         "zhize": zhize_figures,
     }))
@@ -578,8 +591,12 @@ mod zhize_api {
         if !options.dir.exists() {
             return Err("no zhize index (the build task failed or did not run)".into());
         }
-        zhize::index::ensure(&options, &zhize::index::NoProgress)
-            .map(|(index, _)| index)
+        // The generation the build task wrote, opened as it is: `ensure` would rebuild it
+        // whenever this bench binary changes (the binary is part of the fingerprint).
+        let current = std::fs::read_to_string(options.dir.join("CURRENT"))
+            .map_err(|e| format!("no zhize index: {e}"))?;
+        let vocabulary = zhize::segment::Vocabulary::shipped();
+        zhize::index::open_generation(&options.dir.join(current.trim()), &vocabulary)
             .map_err(|e| e.to_string())
     }
 

@@ -130,22 +130,23 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn begin(&self, duties: u64) {
-        if duties < 20_000 || !std::io::stderr().is_terminal() {
+    fn begin(&self, bytes: u64) {
+        // About 2 MB of text index in a second or two: no bar below that.
+        if bytes < 2_000_000 || !std::io::stderr().is_terminal() {
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(duties), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("indexing {bar:40} {pos}/{len} duties ({elapsed})")
-        {
+        let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "indexing {bar:40} {binary_bytes}/{binary_total_bytes} of text ({elapsed})",
+        ) {
             bar.set_style(style);
         }
         let _ = self.bar.set(bar);
     }
 
-    fn advance(&self, duties: u64) {
+    fn advance(&self, bytes: u64) {
         if let Some(bar) = self.bar.get() {
-            bar.inc(duties);
+            bar.inc(bytes);
         }
     }
 
