@@ -11,7 +11,7 @@ use crate::normalize;
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Pairs scoring below this stay unmatched. Tuned on the shipped corpus: reworded copies of one
 /// duty score 0.6–0.95, unrelated duties of one role 0.1–0.35.
@@ -539,19 +539,16 @@ impl Features {
     /// An upper bound of [`Features::similarity`] given the number of shared bigrams, without
     /// looking at the words: a word whose hash bit the other side lacks is surely not shared.
     /// (Equal keys of two or more characters have equal sets and masks: their bound is 1.0.)
+    #[cfg(test)]
     fn similarity_bound(&self, other: &Features, shared_bigrams: usize) -> f64 {
         if self.bigrams.is_empty() && self.key == other.key {
             return 1.0;
         }
-        let only = |x: &[u64; 4], y: &[u64; 4]| -> usize {
-            (0..4).map(|k| (x[k] & !y[k]).count_ones() as usize).sum()
-        };
-        let (x, y) = (self.word_count(), other.word_count());
-        let shared_words = x
-            .saturating_sub(only(&self.char_mask, &other.char_mask))
-            .min(y.saturating_sub(only(&other.char_mask, &self.char_mask)));
-        0.6 * dice(shared_bigrams, self.bigrams.len(), other.bigrams.len())
-            + 0.4 * dice(shared_words, x, y)
+        similarity_bound_of(
+            (self.bigrams.len(), self.word_count(), &self.char_mask),
+            (other.bigrams.len(), other.word_count(), &other.char_mask),
+            shared_bigrams,
+        )
     }
 
     /// Share of this duty's bigrams found in `other`.
@@ -562,6 +559,22 @@ impl Features {
         let shared = shared_count(&self.bigrams, &other.bigrams);
         shared as f64 / self.bigrams.len() as f64
     }
+}
+
+/// [`Features::similarity_bound`] from the sizes (bigrams, words) and character masks of the two
+/// sides: a word whose hash bit the other side lacks is surely not shared.
+fn similarity_bound_of(
+    x: (usize, usize, &[u64; 4]),
+    y: (usize, usize, &[u64; 4]),
+    shared_bigrams: usize,
+) -> f64 {
+    let only = |x: &[u64; 4], y: &[u64; 4]| -> usize {
+        (0..4).map(|k| (x[k] & !y[k]).count_ones() as usize).sum()
+    };
+    let shared_words =
+        x.1.saturating_sub(only(x.2, y.2))
+            .min(y.1.saturating_sub(only(y.2, x.2)));
+    0.6 * dice(shared_bigrams, x.0, y.0) + 0.4 * dice(shared_words, x.1, y.1)
 }
 
 /// Dice coefficient from the size of the intersection and of the two sets.
@@ -800,81 +813,35 @@ pub fn coverage(
     positions: &[(&Document, &Position)],
     options: &CompareOptions,
 ) -> Coverage {
+    /// A store's duty in a row: which column, which duty, and which of the row's wordings.
     struct Member {
         column: usize,
         duty: usize,
-        features: Features,
+        wording: usize,
     }
     let threshold = options.threshold;
-    // A pair sharing no bigram scores at most 0.4 (the word half): above that threshold only
-    // rows sharing bigrams can match, and the index below proposes only those.
-    let indexed = threshold > 0.4 + 1e-9;
     let mut rows: Vec<Vec<Member>> = Vec::new();
-    // One entry per distinct key of a row (a row's score is its best member's, and a member's
-    // score depends on its key only): (row, member).
-    let mut distinct: Vec<(usize, usize)> = Vec::new();
-    let mut row_keys: Vec<HashSet<String>> = Vec::new();
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut shared: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    for (column, (_, position)) in positions.iter().enumerate() {
-        let features: Vec<Features> = position
-            .duties
-            .iter()
-            .map(|d| Features::new(&d.text))
-            .collect();
+    // Each row's distinct keys (a row's score is its best wording's, and a wording's score
+    // depends on its key only), each with its wording in the index.
+    let mut row_keys: Vec<HashMap<String, usize>> = Vec::new();
+    let all_features: Vec<Vec<Features>> = positions
+        .iter()
+        .map(|(_, position)| {
+            position
+                .duties
+                .iter()
+                .map(|d| Features::new(&d.text))
+                .collect()
+        })
+        .collect();
+    let mut index = WordingIndex::new(threshold, all_features.iter().flatten());
+    let mut scratch = Scratch::default();
+    for (column, features) in all_features.into_iter().enumerate() {
         // Each duty's rows scoring at least the threshold (the others weigh nothing).
-        let mut candidates: Vec<Vec<(usize, f64)>> = Vec::with_capacity(features.len());
-        for f in &features {
-            let mut best: HashMap<usize, f64> = HashMap::new();
-            let consider = |d: usize, shared: Option<usize>, best: &mut HashMap<usize, f64>| {
-                let (row, member) = distinct[d];
-                let other = &rows[row][member].features;
-                let s = match shared {
-                    Some(n) if !f.key.is_empty() && !other.key.is_empty() && f.key != other.key => {
-                        f.similarity_sharing(other, n)
-                    }
-                    _ => f.similarity(other),
-                };
-                if s >= threshold {
-                    let slot = best.entry(row).or_insert(s);
-                    if s > *slot {
-                        *slot = s;
-                    }
-                }
-            };
-            if !indexed || f.bigrams.is_empty() {
-                for d in 0..distinct.len() {
-                    consider(d, None, &mut best);
-                }
-            } else {
-                shared.resize(distinct.len(), 0);
-                for b in &f.bigrams {
-                    for &d in postings.get(b).map(Vec::as_slice).unwrap_or(&[]) {
-                        if shared[d as usize] == 0 {
-                            touched.push(d);
-                        }
-                        shared[d as usize] += 1;
-                    }
-                }
-                for &d in &touched {
-                    let (row, member) = distinct[d as usize];
-                    let other = &rows[row][member].features;
-                    // Only pairs whose bound reaches the threshold are scored.
-                    let n = shared[d as usize] as usize;
-                    // The word half is at most 0.4; then the tighter bound from the masks.
-                    let bigram_dice = dice(n, f.bigrams.len(), other.bigrams.len());
-                    if 0.6 * bigram_dice + 0.4 >= threshold - 1e-9
-                        && f.similarity_bound(other, n) >= threshold - 1e-9
-                    {
-                        consider(d as usize, Some(n), &mut best);
-                    }
-                    shared[d as usize] = 0;
-                }
-                touched.clear();
-            }
-            candidates.push(best.into_iter().collect());
-        }
+        let candidates: Vec<Vec<(usize, f64)>> = features
+            .iter()
+            .map(|f| index.best_rows(f, rows.len(), &mut scratch))
+            .collect();
         // The assignment runs over the rows some duty could match, in row order.
         let mut columns: Vec<usize> = candidates.iter().flatten().map(|c| c.0).collect();
         columns.sort_unstable();
@@ -897,45 +864,44 @@ pub fn coverage(
                 Some(k) => columns[k],
                 None => {
                     rows.push(Vec::new());
-                    row_keys.push(HashSet::new());
+                    row_keys.push(HashMap::new());
                     rows.len() - 1
                 }
             };
-            if row_keys[row].insert(f.key.clone()) {
-                let d = distinct.len() as u32;
-                distinct.push((row, rows[row].len()));
-                for b in &f.bigrams {
-                    postings.entry(*b).or_default().push(d);
+            let wording = match row_keys[row].get(&f.key) {
+                Some(&w) => w,
+                None => {
+                    row_keys[row].insert(f.key.clone(), index.wordings.len());
+                    index.add(row, f)
                 }
-            }
+            };
             rows[row].push(Member {
                 column,
                 duty,
-                features: f,
+                wording,
             });
         }
     }
 
+    let text_of = |m: &Member| positions[m.column].1.duties[m.duty].text.as_str();
     let mut built: Vec<((usize, usize, usize), CoverageRow)> = Vec::new();
     for members in rows {
         // The wording most stores use, ties to the earliest.
-        let mut counts: Vec<(&str, usize)> = Vec::new();
+        let mut counts: Vec<(usize, usize)> = Vec::new();
         for m in &members {
-            match counts.iter_mut().find(|(k, _)| *k == m.features.key) {
+            match counts.iter_mut().find(|(w, _)| *w == m.wording) {
                 Some(entry) => entry.1 += 1,
-                None => counts.push((&m.features.key, 1)),
+                None => counts.push((m.wording, 1)),
             }
         }
         let top = counts.iter().map(|c| c.1).max().unwrap_or(0);
-        let key = counts
-            .iter()
-            .find(|c| c.1 == top)
-            .map(|c| c.0)
-            .unwrap_or("");
+        let top_wording = counts.iter().find(|c| c.1 == top).map(|c| c.0);
         let representative = members
             .iter()
-            .find(|m| m.features.key == key)
+            .find(|m| Some(m.wording) == top_wording)
             .unwrap_or(&members[0]);
+        let representative_features = &index.wordings[representative.wording];
+        let representative_text = text_of(representative);
         let mut cells: Vec<Cell> = (0..positions.len())
             .map(|_| Cell {
                 kind: CellKind::Absent,
@@ -946,21 +912,23 @@ pub fn coverage(
             })
             .collect();
         for m in &members {
-            let position = positions[m.column].1;
-            let same = m.features.key == representative.features.key;
+            let duty = &positions[m.column].1.duties[m.duty];
+            let same = m.wording == representative.wording;
             cells[m.column] = Cell {
                 kind: if same {
                     CellKind::Same
                 } else {
                     CellKind::Reworded
                 },
-                text: Some(position.duties[m.duty].text.clone()),
-                similarity: Some(round3(m.features.similarity(&representative.features))),
-                line: Some(position.duties[m.duty].line),
+                text: Some(duty.text.clone()),
+                similarity: Some(round3(
+                    index.wordings[m.wording].similarity(representative_features),
+                )),
+                line: Some(duty.line),
                 diff: if same {
                     Vec::new()
                 } else {
-                    inline_diff(&representative.features.text, &m.features.text)
+                    inline_diff(representative_text, &duty.text)
                 },
             };
         }
@@ -969,7 +937,7 @@ pub fn coverage(
         built.push((
             (positions.len() - present, first.column, first.duty),
             CoverageRow {
-                duty: representative.features.text.clone(),
+                duty: representative_text.to_string(),
                 present,
                 cells,
             },
@@ -980,6 +948,207 @@ pub fn coverage(
         role: role.to_string(),
         stores: positions.iter().map(|(d, p)| Side::new(d, p)).collect(),
         rows: built.into_iter().map(|(_, row)| row).collect(),
+    }
+}
+
+/// How many of the most frequent bigrams [`WordingIndex`] keeps as bits of a mask instead of in
+/// postings (their postings would span most wordings).
+const COMMON_BIGRAMS: usize = 128;
+
+/// What the candidate scan of [`WordingIndex`] reads of a wording, kept dense so the scan over
+/// every wording stays in cache.
+#[derive(Debug, Clone, Copy)]
+struct Sketch {
+    /// Which of the common bigrams the wording has.
+    common: [u64; 2],
+    char_mask: [u64; 4],
+    row: u32,
+    bigrams: u32,
+    words: u32,
+}
+
+/// The distinct wordings of the coverage rows, which finds each row's best score for a new duty
+/// while scoring few pairs exactly. The shared bigrams of a duty and every wording are counted
+/// exactly, in two parts: the rarer bigrams through an inverted index bigram → wordings, the
+/// common ones (负责, 管理 …, whose postings would span most wordings) by AND-ing masks. Only
+/// wordings whose upper bound reaches the threshold are candidates, and only a row's candidates
+/// whose bound exceeds the best score already found in the row are scored.
+struct WordingIndex {
+    threshold: f64,
+    /// A pair sharing no bigram scores at most 0.4 (the word half): above that threshold only
+    /// wordings sharing bigrams can match.
+    indexed: bool,
+    /// The common bigrams, each with its bit in [`Sketch::common`].
+    common: HashMap<u64, u8>,
+    wordings: Vec<Features>,
+    sketches: Vec<Sketch>,
+    /// Rarer bigram → the wordings having it, in increasing order.
+    postings: HashMap<u64, Vec<u32>>,
+}
+
+/// Per-query buffers of [`WordingIndex::best_rows`], reused across queries.
+#[derive(Default)]
+struct Scratch {
+    shared: Vec<u32>,
+    /// (bound, wording, shared bigrams) of the wordings whose bound reaches the threshold.
+    candidates: Vec<(f64, u32, u32)>,
+    row_best: Vec<f64>,
+    rows_touched: Vec<usize>,
+}
+
+impl WordingIndex {
+    /// An empty index; `duties` (all duties that will be added or queried) pick the common
+    /// bigrams. Which bigrams are common changes the speed only, never a score.
+    fn new<'a>(threshold: f64, duties: impl IntoIterator<Item = &'a Features>) -> WordingIndex {
+        let mut frequency: HashMap<u64, usize> = HashMap::new();
+        for f in duties {
+            for b in &f.bigrams {
+                *frequency.entry(*b).or_default() += 1;
+            }
+        }
+        let mut by_frequency: Vec<(usize, u64)> =
+            frequency.into_iter().map(|(b, n)| (n, b)).collect();
+        by_frequency.sort_unstable_by(|x, y| y.cmp(x));
+        let common = by_frequency
+            .iter()
+            .take(COMMON_BIGRAMS)
+            .enumerate()
+            .map(|(bit, &(_, b))| (b, bit as u8))
+            .collect();
+        WordingIndex {
+            threshold,
+            indexed: threshold > 0.4 + 1e-9,
+            common,
+            wordings: Vec::new(),
+            sketches: Vec::new(),
+            postings: HashMap::new(),
+        }
+    }
+
+    /// The common-bigram mask of `f`, and its other bigrams.
+    fn split_bigrams<'f>(
+        &self,
+        f: &'f Features,
+    ) -> ([u64; 2], impl Iterator<Item = &'f u64> + use<'f, '_>) {
+        let mut mask = [0u64; 2];
+        for b in &f.bigrams {
+            if let Some(&bit) = self.common.get(b) {
+                mask[usize::from(bit / 64)] |= 1 << (bit % 64);
+            }
+        }
+        let rare = f.bigrams.iter().filter(|b| !self.common.contains_key(b));
+        (mask, rare)
+    }
+
+    /// Adds a wording to `row`; returns its number.
+    fn add(&mut self, row: usize, features: Features) -> usize {
+        let d = self.wordings.len();
+        let (common, rare) = self.split_bigrams(&features);
+        let rare: Vec<u64> = rare.copied().collect();
+        for b in rare {
+            self.postings.entry(b).or_default().push(d as u32);
+        }
+        self.sketches.push(Sketch {
+            common,
+            char_mask: features.char_mask,
+            row: row as u32,
+            bigrams: features.bigrams.len() as u32,
+            words: features.word_count() as u32,
+        });
+        self.wordings.push(features);
+        d
+    }
+
+    /// The rows (of `rows`) whose best wording scores at least the threshold against `f`, each
+    /// with that best score, in no particular order.
+    fn best_rows(&self, f: &Features, rows: usize, scratch: &mut Scratch) -> Vec<(usize, f64)> {
+        let threshold = self.threshold;
+        scratch.row_best.resize(rows, f64::NEG_INFINITY);
+        let score = |d: usize, shared: Option<usize>, scratch: &mut Scratch| {
+            let other = &self.wordings[d];
+            let s = match shared {
+                Some(n) if !f.key.is_empty() && !other.key.is_empty() && f.key != other.key => {
+                    f.similarity_sharing(other, n)
+                }
+                _ => f.similarity(other),
+            };
+            if s >= threshold {
+                let row = self.sketches[d].row as usize;
+                let slot = &mut scratch.row_best[row];
+                if *slot == f64::NEG_INFINITY {
+                    scratch.rows_touched.push(row);
+                    *slot = s;
+                } else if s > *slot {
+                    *slot = s;
+                }
+            }
+        };
+        if !self.indexed || f.bigrams.is_empty() {
+            for d in 0..self.wordings.len() {
+                score(d, None, scratch);
+            }
+        } else {
+            let mut shared = std::mem::take(&mut scratch.shared);
+            let mut candidates = std::mem::take(&mut scratch.candidates);
+            shared.resize(self.wordings.len(), 0);
+            let (common, rare) = self.split_bigrams(f);
+            for b in rare {
+                if let Some(list) = self.postings.get(b) {
+                    for &d in list {
+                        shared[d as usize] += 1;
+                    }
+                }
+            }
+            let (x_bigrams, x_words) = (f.bigrams.len(), f.word_count());
+            let bigram_need = threshold - 0.4 - 1e-6;
+            for (d, (count, sketch)) in shared.iter_mut().zip(&self.sketches).enumerate() {
+                let n = *count as usize
+                    + (common[0] & sketch.common[0]).count_ones() as usize
+                    + (common[1] & sketch.common[1]).count_ones() as usize;
+                *count = 0;
+                if n == 0 {
+                    continue;
+                }
+                // Only pairs whose bound reaches the threshold are candidates: the word half is
+                // at most 0.4; then the tighter bound from the masks.
+                // (0.6 × 2n / (x + y) + 0.4 < threshold, without dividing.)
+                if 1.2 * (n as f64) < bigram_need * (x_bigrams + sketch.bigrams as usize) as f64 {
+                    continue;
+                }
+                let bound = similarity_bound_of(
+                    (x_bigrams, x_words, &f.char_mask),
+                    (
+                        sketch.bigrams as usize,
+                        sketch.words as usize,
+                        &sketch.char_mask,
+                    ),
+                    n,
+                );
+                if bound >= threshold - 1e-9 {
+                    candidates.push((bound, d as u32, n as u32));
+                }
+            }
+            // Highest bounds first: once a row has a score, its candidates bounded below it
+            // cannot raise the row's best (the margin covers rounding between bound and score).
+            candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            for &(bound, d, n) in &candidates {
+                let d = d as usize;
+                let row = self.sketches[d].row as usize;
+                if bound + 1e-9 < scratch.row_best[row] {
+                    continue;
+                }
+                score(d, Some(n as usize), scratch);
+            }
+            candidates.clear();
+            scratch.shared = shared;
+            scratch.candidates = candidates;
+        }
+        let mut best = Vec::with_capacity(scratch.rows_touched.len());
+        for row in scratch.rows_touched.drain(..) {
+            best.push((row, scratch.row_best[row]));
+            scratch.row_best[row] = f64::NEG_INFINITY;
+        }
+        best
     }
 }
 
