@@ -38,11 +38,69 @@ pub fn for_matching(text: &str) -> String {
         .chars()
         .map(|c| fold_char(c).to_ascii_lowercase())
         .collect();
-    if folded.is_ascii() {
+    if folded.is_ascii() || !may_convert(&folded) {
         folded
     } else {
         to_simplified(&folded)
     }
+}
+
+/// Whether the Traditional → Simplified conversion could change the text: some character of it
+/// starts one of the conversion table's words. The table is a dictionary matched word by word, so
+/// text without such a character converts to itself — and most text is Simplified already, which
+/// spares the parser a dictionary pass for nearly every title it looks at.
+fn may_convert(text: &str) -> bool {
+    let starts = conversion_starts();
+    text.chars().any(|c| starts.contains(c))
+}
+
+/// Whether a character (folded) starts a word of the Traditional → Simplified table: text made of
+/// other characters only is its own matching form, once folded.
+pub(crate) fn may_convert_char(c: char) -> bool {
+    conversion_starts().contains(c)
+}
+
+/// The first characters of the words of the built-in Traditional → Simplified table.
+struct CharSet {
+    /// One bit per character of the Basic Multilingual Plane.
+    plane: Vec<u64>,
+    /// The rest, sorted.
+    astral: Vec<char>,
+}
+
+impl CharSet {
+    fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        if code < 0x10000 {
+            self.plane[code / 64] & (1 << (code % 64)) != 0
+        } else {
+            self.astral.binary_search(&c).is_ok()
+        }
+    }
+}
+
+fn conversion_starts() -> &'static CharSet {
+    static STARTS: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let mut set = CharSet {
+            plane: vec![0; 0x10000 / 64],
+            astral: Vec::new(),
+        };
+        for (from, _) in zhconv::tables::expand_table(zhconv::tables::ZH_HANS_TABLE) {
+            let Some(c) = from.chars().next() else {
+                continue;
+            };
+            let code = c as usize;
+            if code < 0x10000 {
+                set.plane[code / 64] |= 1 << (code % 64);
+            } else {
+                set.astral.push(c);
+            }
+        }
+        set.astral.sort_unstable();
+        set.astral.dedup();
+        set
+    })
 }
 
 /// True for CJK unified ideographs (the characters that make up Chinese words).
@@ -70,5 +128,20 @@ mod tests {
     fn matching_form_is_simplified_and_lower_case() {
         assert_eq!(for_matching("負責保險續保"), "负责保险续保");
         assert_eq!(for_matching("ＣＳＩ"), "csi");
+        assert_eq!(for_matching("乾乾淨淨"), to_simplified("乾乾淨淨"));
+    }
+
+    #[test]
+    fn text_the_table_cannot_touch_converts_to_itself() {
+        // Every character that starts no word of the table, side by side: the conversion keeps
+        // them all, so skipping it for such text changes nothing.
+        let untouched: String = (0..0x30000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| !conversion_starts().contains(c))
+            .collect();
+        assert!(!may_convert(&untouched));
+        assert_eq!(to_simplified(&untouched), untouched);
+        assert!(may_convert("負責"));
+        assert!(!may_convert("负责销售经理岗位职责"));
     }
 }

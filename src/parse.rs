@@ -11,13 +11,14 @@
 mod markers;
 mod vocabulary;
 
+use markers::{has_marker, scan_marker_spans, MarkerSpan};
 pub use markers::{scan_markers, Marker, MarkerStyle};
 pub use vocabulary::Vocabulary;
 
 use crate::error::{Error, Result};
 use crate::ingest::{split_lines, SourceText};
 use crate::model::*;
-use crate::normalize::fold_width;
+use crate::normalize::fold_char;
 use crate::roles::RoleRules;
 use crate::LoadOptions;
 use rayon::prelude::*;
@@ -143,23 +144,13 @@ pub fn parse_text(
     vocabulary: &Vocabulary,
     rules: &RoleRules,
 ) -> ParsedFile {
-    let raw_lines = split_lines(text);
-    let lines: Vec<Vec<char>> = raw_lines.iter().map(|l| l.chars().collect()).collect();
-    let folded: Vec<Vec<char>> = raw_lines
-        .iter()
-        .map(|l| fold_width(l).chars().collect())
-        .collect();
+    let (lines, classes) = Lines::read(text, vocabulary);
     let mut parser = Parser {
-        file: file.to_string(),
+        file,
         vocabulary,
         rules,
-        classes: lines
-            .iter()
-            .map(|l| vec![CharClass::Unparsed; l.len()])
-            .collect(),
-        visible: Vec::new(),
-        lines,
-        folded,
+        lines: &lines,
+        classes,
         documents: Vec::new(),
         document: None,
         department: None,
@@ -169,6 +160,135 @@ pub fn parse_text(
     let items = parser.scan();
     parser.walk(&items);
     parser.finish()
+}
+
+/// The lines of one file, their characters laid end to end in one array each (not one
+/// allocation per line): as written (byte offsets into the file's text), and width-folded with
+/// noise blanked out — the *visible* text, in which markers and words are looked for. Character
+/// offsets are the same in both.
+struct Lines<'t> {
+    text: &'t str,
+    /// Where each line starts in the character arrays, then where the last one ends.
+    starts: Vec<usize>,
+    /// The byte offset in `text` of every character, and where each line ends.
+    raw_bytes: Vec<usize>,
+    line_ends: Vec<usize>,
+    visible: Vec<char>,
+    /// The visible characters as one string, and the byte offset of each of them in it (then the
+    /// end), so that a stretch of a line is a `&str` without copying.
+    visible_text: String,
+    visible_bytes: Vec<usize>,
+    /// Lines the first pass skips: blank, or noise as a whole.
+    skipped: Vec<bool>,
+}
+
+impl<'t> Lines<'t> {
+    /// Splits, folds and finds the noise of every line; the classes start as noise or unparsed.
+    fn read(text: &'t str, vocabulary: &Vocabulary) -> (Lines<'t>, Vec<CharClass>) {
+        let split = split_lines(text);
+        let chars = text.chars().count();
+        let mut lines = Lines {
+            text,
+            starts: Vec::with_capacity(split.len() + 1),
+            raw_bytes: Vec::with_capacity(chars),
+            line_ends: Vec::with_capacity(split.len()),
+            visible: Vec::with_capacity(chars),
+            visible_text: String::with_capacity(text.len()),
+            visible_bytes: Vec::with_capacity(chars + 1),
+            skipped: Vec::with_capacity(split.len()),
+        };
+        let mut classes = Vec::with_capacity(chars);
+        let mut noise = Vec::new();
+        for line in split {
+            let base = lines.raw_bytes.len();
+            let byte_base = lines.visible_text.len();
+            let line_start = line.as_ptr() as usize - text.as_ptr() as usize;
+            lines.starts.push(base);
+            lines.line_ends.push(line_start + line.len());
+            // Folded into the visible arrays straight away: most lines hold no noise to blank.
+            let mut blank = true;
+            for (offset, c) in line.char_indices() {
+                lines.raw_bytes.push(line_start + offset);
+                let f = fold_char(c);
+                blank &= is_space(f);
+                lines.visible.push(f);
+                lines.visible_bytes.push(lines.visible_text.len());
+                lines.visible_text.push(f);
+            }
+            classes.resize(lines.raw_bytes.len(), CharClass::Unparsed);
+            let mut skipped = blank;
+            if !blank {
+                noise.clear();
+                if vocabulary.noise_in(&lines.visible_text[byte_base..], &mut noise) {
+                    classes[base..].fill(CharClass::Noise);
+                    skipped = true;
+                } else {
+                    for &(start, end) in &noise {
+                        classes[base + start..base + end].fill(CharClass::Noise);
+                    }
+                }
+                if skipped || !noise.is_empty() {
+                    lines.blank_noise(base, byte_base, &classes);
+                }
+            }
+            lines.skipped.push(skipped);
+        }
+        lines.starts.push(lines.raw_bytes.len());
+        lines.visible_bytes.push(lines.visible_text.len());
+        (lines, classes)
+    }
+
+    /// Rewrites the visible characters of the last line, from `base`, with noise as spaces.
+    fn blank_noise(&mut self, base: usize, byte_base: usize, classes: &[CharClass]) {
+        self.visible_text.truncate(byte_base);
+        self.visible_bytes.truncate(base);
+        for (c, &class) in self.visible[base..].iter_mut().zip(&classes[base..]) {
+            if class == CharClass::Noise {
+                *c = ' ';
+            }
+            self.visible_bytes.push(self.visible_text.len());
+            self.visible_text.push(*c);
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.skipped.len()
+    }
+
+    fn range(&self, line: usize) -> std::ops::Range<usize> {
+        self.starts[line]..self.starts[line + 1]
+    }
+
+    /// Characters `start..end` of a line as written.
+    fn raw_text(&self, line: usize, start: usize, end: usize) -> &'t str {
+        let byte = |at: usize| {
+            if at == self.range(line).len() {
+                self.line_ends[line]
+            } else {
+                self.raw_bytes[self.starts[line] + at]
+            }
+        };
+        &self.text[byte(start)..byte(end)]
+    }
+
+    fn raw_line(&self, line: usize) -> &'t str {
+        self.raw_text(line, 0, self.range(line).len())
+    }
+
+    /// The folded line with noise blanked out, so markers and text never include noise.
+    fn visible(&self, line: usize) -> &[char] {
+        &self.visible[self.range(line)]
+    }
+
+    /// Characters `start..end` of a visible line, as a string.
+    fn text(&self, line: usize, start: usize, end: usize) -> &str {
+        let base = self.starts[line];
+        &self.visible_text[self.visible_bytes[base + start]..self.visible_bytes[base + end]]
+    }
+
+    fn line_text(&self, line: usize) -> &str {
+        self.text(line, 0, self.range(line).len())
+    }
 }
 
 /// One unit of the first pass: a document title line, or a piece of a line.
@@ -187,7 +307,7 @@ enum Item {
 #[derive(Debug, Clone)]
 struct Piece {
     line: usize,
-    marker: Option<Marker>,
+    marker: Option<MarkerSpan>,
     /// Char range of the text (after the marker), trimmed.
     start: usize,
     end: usize,
@@ -254,14 +374,12 @@ impl Chunk {
 }
 
 struct Parser<'a> {
-    file: String,
+    file: &'a str,
     vocabulary: &'a Vocabulary,
     rules: &'a RoleRules,
-    lines: Vec<Vec<char>>,
-    folded: Vec<Vec<char>>,
-    /// The folded lines with noise blanked out, computed once per line in the first pass.
-    visible: Vec<Vec<char>>,
-    classes: Vec<Vec<CharClass>>,
+    lines: &'a Lines<'a>,
+    /// The class of every character of `lines`, laid out as they are.
+    classes: Vec<CharClass>,
     documents: Vec<DocumentBuilder>,
     document: Option<DocumentBuilder>,
     department: Option<String>,
@@ -276,56 +394,77 @@ const UNPARSED_SHOWN: usize = 300;
 /// The title of a list whose title was lost in the merge.
 pub const UNTITLED: &str = "(无标题)";
 
-const TERMINATORS: &[char] = &['。', ';', ';', '!', '?', '!', '?'];
+/// `char::is_whitespace`, answered at once for the characters text is mostly made of (Chinese,
+/// above every whitespace character but U+3000).
+fn is_space(c: char) -> bool {
+    (c as u32) < 0x3001 && c.is_whitespace()
+}
+
+/// What ends a sentence.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | ';' | '!' | '?')
+}
 
 fn is_terminated(text: &str) -> bool {
     text.trim_end()
         .chars()
         .last()
-        .is_some_and(|c| TERMINATORS.contains(&c) || c == '.')
+        .is_some_and(|c| is_terminator(c) || c == '.')
 }
 
 fn compact(text: &str) -> String {
-    crate::normalize::for_matching(text)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut compact = crate::normalize::for_matching(text);
+    compact.retain(|c| !c.is_whitespace());
+    compact
+}
+
+/// Whether the compacted text and one of the (compacted) titles start one another: the title
+/// written again. `compact` without its allocations, for the text nearly every line starts with.
+fn repeats_title(text: &str, titles: &[String]) -> bool {
+    let matches = |c: &str| {
+        !c.is_empty()
+            && titles
+                .iter()
+                .any(|t| c.starts_with(t.as_str()) || (t.starts_with(c) && c.chars().count() >= 4))
+    };
+    // Folding never lengthens a character's encoding.
+    let mut buffer = [0u8; 4 * 64];
+    if text.len() > buffer.len() {
+        return matches(&compact(text));
+    }
+    let mut length = 0;
+    for c in text.chars() {
+        let folded = fold_char(c).to_ascii_lowercase();
+        if crate::normalize::may_convert_char(folded) {
+            // Traditional characters, perhaps: the whole conversion.
+            return matches(&compact(text));
+        }
+        if !folded.is_whitespace() {
+            length += folded.encode_utf8(&mut buffer[length..]).len();
+        }
+    }
+    matches(std::str::from_utf8(&buffer[..length]).expect("whole characters"))
+}
+
+/// The first `count` characters of a text.
+fn char_prefix(text: &str, count: usize) -> &str {
+    match text.char_indices().nth(count) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 impl<'a> Parser<'a> {
     // ---- pass 1: lines → items --------------------------------------------------------------
 
     fn scan(&mut self) -> Vec<Item> {
-        // Noise first, for every line: a document title is recognised by looking at the next line.
-        for index in 0..self.lines.len() {
-            let folded: String = self.folded[index].iter().collect();
-            if folded.trim().is_empty() {
-                continue;
-            }
-            if self.vocabulary.is_noise_line(&folded) {
-                self.mark(index, 0, self.lines[index].len(), CharClass::Noise);
-                continue;
-            }
-            for (start, end) in self.vocabulary.noise_ranges(&folded) {
-                self.mark(index, start, end, CharClass::Noise);
-            }
-        }
-        self.visible = (0..self.lines.len())
-            .map(|line| {
-                self.folded[line]
-                    .iter()
-                    .zip(&self.classes[line])
-                    .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
-                    .collect()
-            })
-            .collect();
+        // Noise was found for every line as the lines were read: a document title is recognised
+        // by looking at the next line.
+        let lines = self.lines;
         let mut items = Vec::new();
-        for index in 0..self.lines.len() {
-            let folded: String = self.folded[index].iter().collect();
-            if folded.trim().is_empty() {
-                continue;
-            }
-            if self.vocabulary.is_noise_line(&folded) {
+        let mut markers = Vec::new();
+        for index in 0..lines.count() {
+            if lines.skipped[index] {
                 continue;
             }
             if let Some((title, part)) = self.document_title(index) {
@@ -336,10 +475,11 @@ impl<'a> Parser<'a> {
                 });
                 continue;
             }
-            let visible = std::mem::take(&mut self.visible[index]);
-            let markers = scan_markers(&visible, &mut self.last_arabic);
+            let visible = lines.visible(index);
+            markers.clear();
+            scan_marker_spans(visible, &mut self.last_arabic, &mut markers);
             let first_start = markers.first().map_or(visible.len(), |m| m.start);
-            let (start, end) = trim_range(&visible, 0, first_start);
+            let (start, end) = trim_range(visible, 0, first_start);
             if start < end {
                 items.push(Item::Piece(Piece {
                     line: index,
@@ -351,32 +491,26 @@ impl<'a> Parser<'a> {
             for (k, marker) in markers.iter().enumerate() {
                 self.mark(index, marker.start, marker.end, CharClass::Numbering);
                 let next_start = markers.get(k + 1).map_or(visible.len(), |m| m.start);
-                let (start, end) = trim_range(&visible, marker.end, next_start);
+                let (start, end) = trim_range(visible, marker.end, next_start);
                 items.push(Item::Piece(Piece {
                     line: index,
-                    marker: Some(marker.clone()),
+                    marker: Some(*marker),
                     start: start.max(marker.end),
                     end: end.max(marker.end),
                 }));
             }
-            self.visible[index] = visible;
         }
         items
-    }
-
-    /// The folded line with noise blanked out, so markers and text never include noise.
-    fn visible(&self, line: usize) -> &[char] {
-        &self.visible[line]
     }
 
     /// Whether a whole line titles a document: short, no numbering, a document word such as
     /// 岗位职责, and not merely a role's own title (unless the next line repeats it).
     fn document_title(&self, line: usize) -> Option<(String, bool)> {
-        if self.visible[line].len() > 200 {
+        let lines = self.lines;
+        if lines.visible(line).len() > 200 {
             return None;
         }
-        let visible: String = self.visible(line).iter().collect();
-        let text = visible.trim();
+        let text = lines.line_text(line).trim();
         if let Some(inner) = text
             .strip_prefix('【')
             .and_then(|t| t.strip_suffix('】'))
@@ -385,15 +519,14 @@ impl<'a> Parser<'a> {
             let title = inner.split_once(':').map_or(inner, |(_, t)| t).trim();
             return Some((title.to_string(), true));
         }
-        let length = text.chars().count();
+        let length = text.chars().take(41).count();
         if !(3..=40).contains(&length)
-            || text.chars().any(|c| TERMINATORS.contains(&c) || c == ',')
+            || text.chars().any(|c| is_terminator(c) || c == ',')
             || !self.vocabulary.has_document_word(text)
         {
             return None;
         }
-        let mut last = None;
-        if !scan_markers(self.visible(line), &mut last).is_empty() {
+        if has_marker(lines.visible(line)) {
             return None;
         }
         // `岗位职责:`, `直接下级:…` are headings inside a position, not document titles.
@@ -410,9 +543,9 @@ impl<'a> Parser<'a> {
             return None;
         }
         let compact_text = compact(text);
-        let next_repeats = (line + 1..self.lines.len())
-            .find(|&l| self.visible[l].iter().any(|c| !c.is_whitespace()))
-            .map(|l| compact(&self.visible(l).iter().take(200).collect::<String>()))
+        let next_repeats = (line + 1..lines.count())
+            .find(|&l| lines.visible(l).iter().any(|&c| !is_space(c)))
+            .map(|l| compact(char_prefix(lines.line_text(l), 200)))
             .is_some_and(|next| next.starts_with(&compact_text));
         let role_only =
             self.rules.is_role_title(text) && !self.vocabulary.has_collective_word(text);
@@ -437,7 +570,7 @@ impl<'a> Parser<'a> {
     }
 
     fn document_title_line(&mut self, line: usize, title: &str, part: bool) {
-        self.mark_text(line, 0, self.lines[line].len(), CharClass::Heading);
+        self.mark_text(line, 0, self.lines.range(line).len(), CharClass::Heading);
         let compact_title = compact(title);
         if let Some(document) = &mut self.document {
             let repeat = document
@@ -482,9 +615,10 @@ impl<'a> Parser<'a> {
     fn document_mut(&mut self, line: usize) -> &mut DocumentBuilder {
         if self.document.is_none() {
             // Text before any title: a document named after the file.
-            let stem = std::path::Path::new(&self.file)
-                .file_stem()
-                .map_or_else(|| self.file.clone(), |s| s.to_string_lossy().into_owned());
+            let stem = std::path::Path::new(self.file).file_stem().map_or_else(
+                || self.file.to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
             self.document = Some(DocumentBuilder {
                 title: stem.clone(),
                 line_start: line,
@@ -500,8 +634,10 @@ impl<'a> Parser<'a> {
         document
     }
 
-    fn piece_text(&self, line: usize, start: usize, end: usize) -> String {
-        self.visible(line)[start..end].iter().collect()
+    /// Characters `start..end` of a visible line (not borrowed from the parser, which goes on
+    /// changing).
+    fn piece_text(&self, line: usize, start: usize, end: usize) -> &'a str {
+        self.lines.text(line, start, end)
     }
 
     fn piece(&mut self, piece: &Piece, next: Option<&Item>) {
@@ -510,7 +646,10 @@ impl<'a> Parser<'a> {
         let marker = piece.marker.as_ref();
         if let Some(marker) = marker {
             if marker.style == MarkerStyle::SubLetter && self.last_was_duty {
-                let label = format!("{})", marker.label);
+                let label = format!(
+                    "{})",
+                    self.piece_text(piece.line, marker.label_start, marker.label_end)
+                );
                 self.append_to_last_duty(piece.line, piece.start, piece.end, Some(&label));
                 return;
             }
@@ -527,7 +666,7 @@ impl<'a> Parser<'a> {
         let next_starts_list = next_starts_list(next);
         match marker {
             None => self.head_piece(piece, next_starts_list),
-            Some(marker) => self.marker_piece(piece, marker, &text, next, next_starts_list),
+            Some(marker) => self.marker_piece(piece, marker, next, next_starts_list),
         }
     }
 
@@ -537,7 +676,7 @@ impl<'a> Parser<'a> {
         let chunks = self.chunks(piece.line, piece.start, piece.end);
         let kinds: Vec<Chunk> = chunks
             .iter()
-            .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), true))
+            .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), true))
             .collect();
         let continuing = self.last_was_duty && !self.last_duty_terminated();
         let all_headings = kinds.iter().all(Chunk::is_heading);
@@ -561,7 +700,8 @@ impl<'a> Parser<'a> {
         } else {
             piece.end
         };
-        let (body_start, body_end) = trim_range(self.visible(piece.line), piece.start, body_end);
+        let (body_start, body_end) =
+            trim_range(self.lines.visible(piece.line), piece.start, body_end);
         if body_start < body_end {
             let in_list = self
                 .current_position()
@@ -589,14 +729,13 @@ impl<'a> Parser<'a> {
     fn marker_piece(
         &mut self,
         piece: &Piece,
-        marker: &Marker,
-        text: &str,
+        marker: &MarkerSpan,
         next: Option<&Item>,
         next_starts_list: bool,
     ) {
         let chunks = self.chunks(piece.line, piece.start, piece.end);
         let first = self.piece_text(piece.line, chunks[0].0, chunks[0].1);
-        let first_kind = self.classify_chunk(&first, false);
+        let first_kind = self.classify_chunk(first, false);
         let next_is_nested = next_marker(next).is_some_and(|m| {
             m.value == Some(1) || (m.style != marker.style && m.style != MarkerStyle::SubLetter)
         });
@@ -613,18 +752,18 @@ impl<'a> Parser<'a> {
         if title_here {
             self.heading_chunk(piece.line, chunks[0].0, chunks[0].1, &first_kind, false);
             if chunks.len() > 1 {
-                let (s, e) = trim_range(self.visible(piece.line), chunks[1].0, piece.end);
+                let (s, e) = trim_range(self.lines.visible(piece.line), chunks[1].0, piece.end);
                 // A description after the title (`A、市场总监 带领市场部…`): an unnumbered duty.
                 let rest: Vec<Chunk> = chunks[1..]
                     .iter()
-                    .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), false))
+                    .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), false))
                     .collect();
                 let rest_text = self.piece_text(piece.line, s, e);
                 if rest.iter().all(Chunk::is_heading) {
                     for (&(s, e), kind) in chunks[1..].iter().zip(&rest) {
                         self.heading_chunk(piece.line, s, e, kind, false);
                     }
-                } else if rest_text.chars().count() <= 8 && !is_terminated(&rest_text) {
+                } else if rest_text.chars().count() <= 8 && !is_terminated(rest_text) {
                     // `B、市场经理 —企宣`: a short qualifier is part of the title.
                     self.mark_text(piece.line, s, e, CharClass::Heading);
                     let qualifier = rest_text.trim().to_string();
@@ -637,19 +776,22 @@ impl<'a> Parser<'a> {
             }
             return;
         }
-        let _ = text;
-        // A duty, with headings possibly glued to its end.
-        let kinds: Vec<Chunk> = chunks
-            .iter()
-            .map(|&(s, e)| self.classify_chunk(&self.piece_text(piece.line, s, e), false))
-            .collect();
+        // A duty, with headings possibly glued to its end. (Classifying a chunk on its own depends
+        // on its text alone: the first chunk's kind is known.)
+        let mut kinds: Vec<Chunk> = Vec::with_capacity(chunks.len());
+        kinds.push(first_kind);
+        kinds.extend(
+            chunks[1..]
+                .iter()
+                .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), false)),
+        );
         let mut tail = trailing_headings(&kinds, next_starts_list).max(1);
         // A short phrase after the last sentence, right before a list restarts, is the new
         // list's title (`…媒体活动 活动策划 1、活动背景`).
         if tail == chunks.len() && chunks.len() > 1 && next_starts_list {
             let (s, e) = chunks[chunks.len() - 1];
             let phrase = self.piece_text(piece.line, s, e);
-            if phrase.chars().count() <= 10 && !phrase.chars().any(|c| TERMINATORS.contains(&c)) {
+            if phrase.chars().count() <= 10 && !phrase.chars().any(is_terminator) {
                 tail = chunks.len() - 1;
             }
         }
@@ -663,25 +805,26 @@ impl<'a> Parser<'a> {
         } else if let Some(value) = marker.value {
             self.restart_on_drop(piece.line, value);
         }
-        let label = marker.label.clone();
+        let label = self.piece_text(piece.line, marker.label_start, marker.label_end);
         self.add_duty(piece.line, piece.start, body_end, Some(label), marker.value);
-        for &(s, e) in &chunks[tail..] {
-            let phrase = self.piece_text(piece.line, s, e);
-            let mut kind = self.classify_chunk(&phrase, false);
-            if kind == Chunk::Text {
-                kind = Chunk::OtherSection(phrase.trim().to_string());
-            }
+        for (&(s, e), kind) in chunks[tail..].iter().zip(kinds.drain(tail..)) {
+            let kind = match kind {
+                Chunk::Text => {
+                    Chunk::OtherSection(self.piece_text(piece.line, s, e).trim().to_string())
+                }
+                kind => kind,
+            };
             self.heading_chunk(piece.line, s, e, &kind, false);
         }
     }
 
     /// Splits a piece's range into whitespace-separated chunks (char ranges).
     fn chunks(&self, line: usize, start: usize, end: usize) -> Vec<(usize, usize)> {
-        let visible = self.visible(line);
+        let visible = self.lines.visible(line);
         let mut chunks = Vec::new();
         let mut chunk_start = None;
-        for (i, c) in visible.iter().enumerate().take(end).skip(start) {
-            if c.is_whitespace() {
+        for (i, &c) in visible.iter().enumerate().take(end).skip(start) {
+            if is_space(c) {
                 if let Some(s) = chunk_start.take() {
                     chunks.push((s, i));
                 }
@@ -696,40 +839,41 @@ impl<'a> Parser<'a> {
             chunks.push((start, end));
         }
         // `4s 店销售经理职责:` — a short Latin word split from the Chinese after it is one chunk.
-        let mut merged: Vec<(usize, usize)> = Vec::new();
-        for (s, e) in chunks {
-            if let Some(last) = merged.last_mut() {
+        let mut merged = 0;
+        for k in 0..chunks.len() {
+            let (s, e) = chunks[k];
+            if merged > 0 {
+                let last = &mut chunks[merged - 1];
                 let previous = &visible[last.0..last.1];
                 if previous.len() <= 3 && previous.iter().all(|c| c.is_ascii_alphanumeric()) {
                     last.1 = e;
                     continue;
                 }
             }
-            merged.push((s, e));
+            chunks[merged] = (s, e);
+            merged += 1;
         }
-        let chunks = merged;
+        chunks.truncate(merged);
         // A chunk that ends a sentence and a title glued to it without a space
         // (`…其他任务。销售顾问岗位职责`) are two chunks.
-        let mut split = Vec::new();
-        for (s, e) in chunks {
+        let mut k = 0;
+        while k < chunks.len() {
+            let (s, e) = chunks[k];
             let cut = (s..e)
                 .rev()
-                .find(|&i| TERMINATORS.contains(&visible[i]) && i + 1 < e);
-            match cut {
-                Some(i) => {
-                    let tail: String = visible[i + 1..e].iter().collect();
-                    let kind = self.classify_chunk(&tail, false);
-                    if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
-                        split.push((s, i + 1));
-                        split.push((i + 1, e));
-                    } else {
-                        split.push((s, e));
-                    }
+                .find(|&i| is_terminator(visible[i]) && i + 1 < e);
+            if let Some(i) = cut {
+                let tail = self.piece_text(line, i + 1, e);
+                let kind = self.classify_chunk(tail, false);
+                if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
+                    chunks[k] = (s, i + 1);
+                    chunks.insert(k + 1, (i + 1, e));
+                    k += 1;
                 }
-                None => split.push((s, e)),
             }
+            k += 1;
         }
-        split
+        chunks
     }
 
     /// How a chunk of text reads on its own.
@@ -739,13 +883,7 @@ impl<'a> Parser<'a> {
         if head {
             if let Some(document) = &self.document {
                 // Only the start matters, and long prose is not worth folding whole.
-                let start: String = text.chars().take(60).collect();
-                let c = compact(&start);
-                if !c.is_empty()
-                    && document.titles.iter().any(|t| {
-                        c.starts_with(t.as_str()) || (t.starts_with(&c) && c.chars().count() >= 4)
-                    })
-                {
+                if repeats_title(char_prefix(text, 60), &document.titles) {
                     return Chunk::DocumentRepeat;
                 }
             }
@@ -767,7 +905,7 @@ impl<'a> Parser<'a> {
         if let Some(kind) = vocabulary.section(bare) {
             return Chunk::Section(kind);
         }
-        if text.chars().count() > 30 || text.chars().any(|c| TERMINATORS.contains(&c) || c == ',') {
+        if text.chars().nth(30).is_some() || text.chars().any(|c| is_terminator(c) || c == ',') {
             return Chunk::Text;
         }
         // `职责二:4s店销售顾问岗位职责` — the numbered-alternative prefix says nothing.
@@ -965,14 +1103,14 @@ impl<'a> Parser<'a> {
         line: usize,
         start: usize,
         end: usize,
-        n: Option<String>,
+        n: Option<&str>,
         value: Option<u32>,
     ) {
-        let (start, end) = trim_range(self.visible(line), start, end);
+        let (start, end) = trim_range(self.lines.visible(line), start, end);
         if start >= end {
             return;
         }
-        let text = join_wrapped(&self.original(line, start, end));
+        let text = self.original_joined(line, start, end);
         if text.is_empty() {
             return;
         }
@@ -1005,7 +1143,7 @@ impl<'a> Parser<'a> {
             }
         }
         position.duties.push(DutyBuilder {
-            n,
+            n: n.map(str::to_string),
             value,
             text,
             line,
@@ -1014,8 +1152,8 @@ impl<'a> Parser<'a> {
     }
 
     fn append_to_last_duty(&mut self, line: usize, start: usize, end: usize, label: Option<&str>) {
-        let (start, end) = trim_range(self.visible(line), start, end);
-        let text = join_wrapped(&self.original(line, start, end));
+        let (start, end) = trim_range(self.lines.visible(line), start, end);
+        let text = self.original_joined(line, start, end);
         let narrative = self.document.as_ref().is_some_and(|d| d.narrative)
             && !self.current_position().is_some_and(|p| p.titled);
         let class = if narrative {
@@ -1046,17 +1184,30 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn original(&self, line: usize, start: usize, end: usize) -> String {
-        self.lines[line][start..end]
-            .iter()
-            .zip(&self.classes[line][start..end])
-            .map(|(&c, &class)| if class == CharClass::Noise { ' ' } else { c })
-            .collect()
+    /// The text as written (noise blanked out), wrapped lines re-joined: see [`join_wrapped`].
+    fn original_joined(&self, line: usize, start: usize, end: usize) -> String {
+        let raw = self.lines.raw_text(line, start, end);
+        let base = self.lines.starts[line];
+        let classes = &self.classes[base + start..base + end];
+        // Mostly one run of text with no noise and no space in it: copied as written.
+        if !classes.contains(&CharClass::Noise) && !raw.chars().any(is_space) {
+            return raw.to_string();
+        }
+        let chars = raw
+            .chars()
+            .zip(classes)
+            .map(|(c, &class)| if class == CharClass::Noise { ' ' } else { c });
+        join_wrapped_chars(chars)
+    }
+
+    fn classes_mut(&mut self, line: usize, start: usize, end: usize) -> &mut [CharClass] {
+        let base = self.lines.starts[line];
+        &mut self.classes[base + start..base + end]
     }
 
     /// Marks a range; noise and numbering already marked keep their class.
     fn mark_text(&mut self, line: usize, start: usize, end: usize, class: CharClass) {
-        for slot in &mut self.classes[line][start..end] {
+        for slot in self.classes_mut(line, start, end) {
             if !matches!(slot, CharClass::Noise | CharClass::Numbering) {
                 *slot = class;
             }
@@ -1064,9 +1215,7 @@ impl<'a> Parser<'a> {
     }
 
     fn mark(&mut self, line: usize, start: usize, end: usize, class: CharClass) {
-        for slot in &mut self.classes[line][start..end] {
-            *slot = class;
-        }
+        self.classes_mut(line, start, end).fill(class);
     }
 
     // ---- results ----------------------------------------------------------------------------
@@ -1075,55 +1224,72 @@ impl<'a> Parser<'a> {
         self.close_document();
         let mut documents = Vec::new();
         for builder in std::mem::take(&mut self.documents) {
-            let positions: Vec<Position> = builder
-                .positions
-                .into_iter()
-                .filter(|p| !p.duties.is_empty())
-                .map(|p| Position {
-                    role: if p.title == UNTITLED {
-                        p.title.clone()
-                    } else {
-                        self.rules.canonical(&p.title)
-                    },
-                    title: p.title,
-                    department: p.department,
-                    reports_to: p.reports_to,
-                    subordinates: p.subordinates,
-                    kind: p.kind,
-                    duties: p
-                        .duties
-                        .into_iter()
-                        .map(|d| Duty {
-                            n: d.n,
-                            text: d.text,
-                            line: d.line + 1,
-                        })
-                        .collect(),
-                    line_start: p.line_start + 1,
-                    line_end: p.line_end + 1,
-                })
-                .collect();
+            // Collected to the exact length: a corpus holds a million of these.
+            let mut positions: Vec<Position> = Vec::with_capacity(
+                builder
+                    .positions
+                    .iter()
+                    .filter(|p| !p.duties.is_empty())
+                    .count(),
+            );
+            positions.extend(
+                builder
+                    .positions
+                    .into_iter()
+                    .filter(|p| !p.duties.is_empty())
+                    .map(|p| Position {
+                        role: if p.title == UNTITLED {
+                            p.title.clone()
+                        } else {
+                            self.rules.canonical(&p.title)
+                        },
+                        title: p.title,
+                        department: p.department,
+                        reports_to: p.reports_to,
+                        subordinates: p.subordinates,
+                        kind: p.kind,
+                        duties: {
+                            let mut duties = Vec::with_capacity(p.duties.len());
+                            duties.extend(p.duties.into_iter().map(|d| {
+                                let mut text = d.text;
+                                text.shrink_to_fit();
+                                Duty {
+                                    n: d.n,
+                                    text,
+                                    line: d.line + 1,
+                                }
+                            }));
+                            duties
+                        },
+                        line_start: p.line_start + 1,
+                        line_end: p.line_end + 1,
+                    }),
+            );
             documents.push(Document {
                 id: String::new(),
                 store: builder.title.clone(),
                 title: builder.title,
-                file: self.file.clone(),
+                file: self.file.to_string(),
                 line_start: builder.line_start + 1,
                 line_end: builder.line_end + 1,
                 positions,
             });
         }
         let report = self.report(&documents);
+        let lines = self.lines;
+        let classes = (0..lines.count())
+            .map(|line| self.classes[lines.range(line)].to_vec())
+            .collect();
         ParsedFile {
             documents,
             report,
-            classes: self.classes,
+            classes,
         }
     }
 
     fn report(&self, documents: &[Document]) -> FileReport {
         let mut report = FileReport {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             documents: documents.len(),
             positions: documents.iter().map(|d| d.positions.len()).sum(),
             duties: documents
@@ -1133,9 +1299,12 @@ impl<'a> Parser<'a> {
                 .sum(),
             ..FileReport::default()
         };
-        for (index, (line, classes)) in self.lines.iter().zip(&self.classes).enumerate() {
+        let lines = self.lines;
+        for index in 0..lines.count() {
+            let line = lines.raw_line(index);
+            let classes = &self.classes[lines.range(index)];
             let mut counts = [0usize; 5];
-            for (&c, &class) in line.iter().zip(classes) {
+            for (c, &class) in line.chars().zip(classes) {
                 if c.is_whitespace() {
                     continue;
                 }
@@ -1167,10 +1336,10 @@ impl<'a> Parser<'a> {
             }
             if unparsed > 0 {
                 let text: String = line
-                    .iter()
+                    .chars()
                     .zip(classes)
                     .filter(|(_, &class)| class == CharClass::Unparsed)
-                    .map(|(&c, _)| c)
+                    .map(|(c, _)| c)
                     .collect();
                 // A 10 MB line is reported by its start, not printed whole.
                 let text = text.trim();
@@ -1190,7 +1359,7 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn next_marker(next: Option<&Item>) -> Option<&Marker> {
+fn next_marker(next: Option<&Item>) -> Option<&MarkerSpan> {
     match next {
         Some(Item::Piece(piece)) => piece.marker.as_ref(),
         _ => None,
@@ -1256,10 +1425,10 @@ fn split_names(value: &str) -> Vec<String> {
 fn trim_range(chars: &[char], start: usize, end: usize) -> (usize, usize) {
     let mut s = start.min(chars.len());
     let mut e = end.min(chars.len());
-    while s < e && chars[s].is_whitespace() {
+    while s < e && is_space(chars[s]) {
         s += 1;
     }
-    while e > s && chars[e - 1].is_whitespace() {
+    while e > s && is_space(chars[e - 1]) {
         e -= 1;
     }
     (s, e)
@@ -1274,28 +1443,31 @@ fn wrap_space(before: char, after: char) -> bool {
 /// Re-joins text that a converter wrapped: spaces next to Chinese characters are dropped, other
 /// runs of whitespace become one space.
 pub fn join_wrapped(text: &str) -> String {
-    let chars: Vec<char> = text.trim().chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
-            }
-            let before = out.chars().last();
-            let after = chars.get(j).copied();
-            if let (Some(b), Some(a)) = (before, after) {
-                if !wrap_space(b, a) {
+    join_wrapped_chars(text.chars())
+}
+
+/// [`join_wrapped`] over characters, in one pass: whitespace at either end is dropped, and a run
+/// of it inside becomes one space only between two Latin words or numbers.
+fn join_wrapped_chars(chars: impl Iterator<Item = char> + Clone) -> String {
+    let bytes = chars.clone().map(char::len_utf8).sum();
+    let mut out = String::with_capacity(bytes);
+    let mut last = None;
+    let mut gap = false;
+    for c in chars {
+        if is_space(c) {
+            gap = last.is_some();
+            continue;
+        }
+        if gap {
+            if let Some(before) = last {
+                if !wrap_space(before, c) {
                     out.push(' ');
                 }
             }
-            i = j;
-        } else {
-            out.push(c);
-            i += 1;
+            gap = false;
         }
+        out.push(c);
+        last = Some(c);
     }
     out
 }

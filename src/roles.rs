@@ -93,38 +93,39 @@ impl RoleRules {
 
     /// The title without decoration: no prefixes, suffixes, parentheticals or spaces.
     pub fn strip(&self, title: &str) -> String {
-        let mut text: String = normalize::for_matching(title)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        text = remove_parentheticals(&text);
+        let mut text = normalize::for_matching(title);
+        text.retain(|c| !c.is_whitespace());
+        if text.contains('(') {
+            text = remove_parentheticals(&text);
+        }
         // `市场经理—企宣`: a qualifier after a dash does not change the role.
         if let Some((head, _)) = text.split_once(['—', '–']) {
             if head.chars().count() >= 2 {
-                text = head.to_string();
+                let head = head.len();
+                text.truncate(head);
             }
         }
+        // Narrowed in place; copied out once.
+        let mut rest = text.as_str();
         loop {
-            let before = text.len();
+            let before = rest.len();
             for prefix in &self.prefixes {
-                if text.len() > prefix.len() {
-                    if let Some(rest) = text.strip_prefix(prefix.as_str()) {
-                        text = rest.to_string();
+                if rest.len() > prefix.len() {
+                    if let Some(after) = rest.strip_prefix(prefix.as_str()) {
+                        rest = after;
                     }
                 }
             }
             for suffix in &self.suffixes {
-                if text.len() > suffix.len() {
-                    if let Some(rest) = text.strip_suffix(suffix.as_str()) {
-                        text = rest.to_string();
+                if rest.len() > suffix.len() {
+                    if let Some(before_suffix) = rest.strip_suffix(suffix.as_str()) {
+                        rest = before_suffix;
                     }
                 }
             }
-            text = text
-                .trim_matches(['-', '—', ':', '、', '.', ' '])
-                .to_string();
-            if text.len() == before {
-                return text;
+            rest = rest.trim_matches(['-', '—', ':', '、', '.', ' ']);
+            if rest.len() == before {
+                return rest.to_string();
             }
         }
     }

@@ -31,85 +31,174 @@ pub struct Marker {
     pub end: usize,
 }
 
-const BREAKS: &[char] = &['。', ';', ';', '!', '?', ':', ',', ',', ')', '】', ']', '”'];
+/// A marker as found, its label left in the line (`label_start..label_end`): what the parser
+/// keeps per piece, so a marker costs no allocation until its label becomes a duty's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MarkerSpan {
+    pub style: MarkerStyle,
+    pub value: Option<u32>,
+    pub start: usize,
+    pub end: usize,
+    pub label_start: usize,
+    pub label_end: usize,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(
+        c,
+        '。' | ';' | '!' | '?' | ':' | ',' | ')' | '】' | ']' | '”'
+    )
+}
 
 /// Finds the markers of one (width-folded) line, left to right, never overlapping.
 /// `last_arabic` carries the last Arabic ordinal across lines: a number glued to the text before
 /// it (`…队伍(8)、主持`) counts only when it continues that sequence.
 pub fn scan_markers(chars: &[char], last_arabic: &mut Option<u32>) -> Vec<Marker> {
-    let mut markers = Vec::new();
+    let mut spans = Vec::new();
+    scan_marker_spans(chars, last_arabic, &mut spans);
+    spans
+        .into_iter()
+        .map(|span| Marker {
+            style: span.style,
+            label: chars[span.label_start..span.label_end].iter().collect(),
+            value: span.value,
+            start: span.start,
+            end: span.end,
+        })
+        .collect()
+}
+
+/// [`scan_markers`] into a buffer the caller reuses, labels left in the line.
+pub(crate) fn scan_marker_spans(
+    chars: &[char],
+    last_arabic: &mut Option<u32>,
+    spans: &mut Vec<MarkerSpan>,
+) {
     let mut i = 0;
     while i < chars.len() {
+        if !may_start_marker(chars[i]) {
+            i += 1;
+            continue;
+        }
         match marker_at(chars, i, *last_arabic) {
             Some(marker) => {
                 if matches!(marker.style, MarkerStyle::Arabic | MarkerStyle::ParenArabic) {
                     *last_arabic = marker.value;
                 }
                 i = marker.end.max(i + 1);
-                markers.push(marker);
+                spans.push(marker);
             }
             None => i += 1,
         }
     }
-    markers
+}
+
+/// Whether the line holds any marker when no list is under way (`scan_markers` with no last
+/// ordinal is not empty).
+pub(crate) fn has_marker(chars: &[char]) -> bool {
+    (0..chars.len()).any(|i| may_start_marker(chars[i]) && marker_at(chars, i, None).is_some())
+}
+
+/// Most characters cannot start a marker: said before looking around them.
+#[inline]
+fn may_start_marker(c: char) -> bool {
+    c == '(' || c.is_ascii_alphanumeric() || is_chinese_numeral(c) || is_bullet(c)
 }
 
 fn at_break(chars: &[char], i: usize) -> bool {
     i == 0 || {
         let prev = chars[i - 1];
-        prev.is_whitespace() || BREAKS.contains(&prev)
+        prev.is_whitespace() || is_break(prev)
     }
 }
 
-fn chinese_value(text: &str) -> Option<u32> {
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
-    let chars: Vec<char> = text.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', d] => digit(*d).map(|d| 10 + d),
-        [t, '十'] => digit(*t).map(|t| t * 10),
-        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+fn chinese_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn chinese_value(chars: &[char]) -> Option<u32> {
+    match chars {
+        ['十'] => Some(10),
+        [c] => chinese_digit(*c),
+        ['十', d] => chinese_digit(*d).map(|d| 10 + d),
+        [t, '十'] => chinese_digit(*t).map(|t| t * 10),
+        [t, '十', d] => Some(chinese_digit(*t)? * 10 + chinese_digit(*d)?),
         _ => None,
     }
 }
 
 fn is_chinese_numeral(c: char) -> bool {
-    "一二三四五六七八九十".contains(c)
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '●' | '■' | '◆' | '▪' | '◇' | '□' | '\u{F0B7}')
+}
+
+/// The value of a run of ASCII digits (at most five, so it cannot overflow).
+fn digits_value(chars: &[char]) -> u32 {
+    chars
+        .iter()
+        .fold(0, |value, &c| value * 10 + (c as u32 - '0' as u32))
 }
 
 /// The marker starting at `i`, if any.
-fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marker> {
+fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<MarkerSpan> {
     let c = chars[i];
+    if !may_start_marker(c) {
+        return None;
+    }
     let prev = if i > 0 { Some(chars[i - 1]) } else { None };
     let prev_alnum = prev.is_some_and(|p| p.is_ascii_alphanumeric());
     let boundary = at_break(chars, i);
-    let make = |style, label: String, value, end| Marker {
+    let make = |style, label_start, label_end, value, end| MarkerSpan {
         style,
-        label,
         value,
         start: i,
         end,
+        label_start,
+        label_end,
     };
     // (1) (1)、 (一)、 — but not a call like `alert(1)`.
     if c == '(' && !prev_alnum {
         let close = (i + 1..(i + 5).min(chars.len())).find(|&j| chars[j] == ')')?;
-        let inner: String = chars[i + 1..close].iter().collect();
+        let inner = &chars[i + 1..close];
         let mut end = close + 1;
         if matches!(chars.get(end), Some('、') | Some('.')) {
             end += 1;
         }
-        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
-            let value: u32 = inner.parse().ok()?;
+        if !inner.is_empty() && inner.iter().all(|c| c.is_ascii_digit()) {
+            let value = digits_value(inner);
             let continues = last_arabic.is_some_and(|last| value == last + 1) || value == 1;
             if boundary || continues {
-                return Some(make(MarkerStyle::ParenArabic, inner, Some(value), end));
+                return Some(make(
+                    MarkerStyle::ParenArabic,
+                    i + 1,
+                    close,
+                    Some(value),
+                    end,
+                ));
             }
             return None;
         }
-        if !inner.is_empty() && inner.chars().all(is_chinese_numeral) && boundary {
-            let value = chinese_value(&inner);
-            return Some(make(MarkerStyle::Chinese, inner, value, end));
+        if !inner.is_empty() && inner.iter().all(|&c| is_chinese_numeral(c)) && boundary {
+            let value = chinese_value(inner);
+            return Some(make(MarkerStyle::Chinese, i + 1, close, value, end));
         }
         return None;
     }
@@ -124,8 +213,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         if digits_end - i > 5 {
             return None;
         }
-        let label: String = chars[i..digits_end].iter().collect();
-        let value: u32 = label.parse().ok()?;
+        let value = digits_value(&chars[i..digits_end]);
         if value == 0 {
             return None;
         }
@@ -142,7 +230,13 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
                     if marker_at(chars, j, Some(value))
                         .is_some_and(|m| m.style == MarkerStyle::Arabic)
                     {
-                        return Some(make(MarkerStyle::Arabic, label, Some(value), digits_end));
+                        return Some(make(
+                            MarkerStyle::Arabic,
+                            i,
+                            digits_end,
+                            Some(value),
+                            digits_end,
+                        ));
                     }
                 }
                 false
@@ -156,7 +250,8 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         if boundary || continues {
             return Some(make(
                 MarkerStyle::Arabic,
-                label,
+                i,
+                digits_end,
                 Some(value),
                 digits_end + 1,
             ));
@@ -169,10 +264,15 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
             .find(|&j| !is_chinese_numeral(chars[j]))
             .unwrap_or((i + 3).min(chars.len()));
         if matches!(chars.get(numeral_end), Some('、') | Some('.')) {
-            let label: String = chars[i..numeral_end].iter().collect();
-            let value = chinese_value(&label);
+            let value = chinese_value(&chars[i..numeral_end]);
             if value.is_some() {
-                return Some(make(MarkerStyle::Chinese, label, value, numeral_end + 1));
+                return Some(make(
+                    MarkerStyle::Chinese,
+                    i,
+                    numeral_end,
+                    value,
+                    numeral_end + 1,
+                ));
             }
         }
         return None;
@@ -188,7 +288,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         };
         if ok {
             let value = c as u32 - 'A' as u32 + 1;
-            return Some(make(MarkerStyle::Letter, c.to_string(), Some(value), i + 2));
+            return Some(make(MarkerStyle::Letter, i, i + 1, Some(value), i + 2));
         }
         return None;
     }
@@ -196,19 +296,14 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
     if c.is_ascii_lowercase() && !prev_alnum && chars.get(i + 1) == Some(&')') {
         if boundary || prev.is_some_and(is_han) {
             let value = c as u32 - 'a' as u32 + 1;
-            return Some(make(
-                MarkerStyle::SubLetter,
-                c.to_string(),
-                Some(value),
-                i + 2,
-            ));
+            return Some(make(MarkerStyle::SubLetter, i, i + 1, Some(value), i + 2));
         }
         return None;
     }
     // o 具备…, •, ●
     let bullet = match c {
         'o' => !prev_alnum && chars.get(i + 1).is_some_and(|&n| is_han(n)),
-        '•' | '●' | '■' | '◆' | '▪' | '◇' | '□' | '\u{F0B7}' => {
+        c if is_bullet(c) => {
             chars
                 .get(i + 1)
                 .is_some_and(|n| !n.is_whitespace() || is_han(*n))
@@ -217,7 +312,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         _ => false,
     };
     if bullet {
-        return Some(make(MarkerStyle::Bullet, c.to_string(), None, i + 1));
+        return Some(make(MarkerStyle::Bullet, i, i + 1, None, i + 1));
     }
     None
 }
@@ -281,9 +376,12 @@ mod tests {
 
     #[test]
     fn chinese_numeral_values() {
-        assert_eq!(chinese_value("十三"), Some(13));
-        assert_eq!(chinese_value("二十"), Some(20));
-        assert_eq!(chinese_value("二十一"), Some(21));
-        assert_eq!(chinese_value("五"), Some(5));
+        let value = |text: &str| chinese_value(&text.chars().collect::<Vec<_>>());
+        assert_eq!(value("十三"), Some(13));
+        assert_eq!(value("二十"), Some(20));
+        assert_eq!(value("二十一"), Some(21));
+        assert_eq!(value("五"), Some(5));
+        assert_eq!(value("十"), Some(10));
+        assert_eq!(value("十十"), None);
     }
 }

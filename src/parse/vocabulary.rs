@@ -2,7 +2,7 @@
 //! sections and metadata. Code holds the mechanism; this file's data holds the Chinese words.
 
 use crate::model::PositionKind;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 
 const SHIPPED: &str = include_str!("../../data/parse.txt");
@@ -11,6 +11,10 @@ const SHIPPED: &str = include_str!("../../data/parse.txt");
 pub struct Vocabulary {
     noise: Vec<Regex>,
     noise_lines: Vec<Regex>,
+    /// The noise-line patterns and the noise patterns as sets: whether a line holds any of
+    /// them, in one pass each.
+    noise_line_set: RegexSet,
+    noise_set: RegexSet,
     document_words: Vec<String>,
     narrative_words: Vec<String>,
     duties_words: Vec<String>,
@@ -61,6 +65,11 @@ impl Vocabulary {
         vocabulary
             .duties_words
             .sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let set = |regexes: &[Regex]| {
+            RegexSet::new(regexes.iter().map(Regex::as_str)).map_err(|e| e.to_string())
+        };
+        vocabulary.noise_line_set = set(&vocabulary.noise_lines)?;
+        vocabulary.noise_set = set(&vocabulary.noise)?;
         Ok(vocabulary)
     }
 
@@ -71,14 +80,36 @@ impl Vocabulary {
     /// Character ranges of noise within a line.
     pub fn noise_ranges(&self, line: &str) -> Vec<(usize, usize)> {
         let mut ranges = Vec::new();
-        for regex in &self.noise {
-            for found in regex.find_iter(line) {
-                let start = line[..found.start()].chars().count();
-                let end = start + found.as_str().chars().count();
-                ranges.push((start, end));
-            }
-        }
+        self.noise_ranges_into(line, &mut ranges);
         ranges
+    }
+
+    /// [`Vocabulary::noise_ranges`] appended to a buffer the caller reuses.
+    pub(crate) fn noise_ranges_into(&self, line: &str, ranges: &mut Vec<(usize, usize)>) {
+        for regex in &self.noise {
+            Self::push_ranges(regex, line, ranges);
+        }
+    }
+
+    fn push_ranges(regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
+        for found in regex.find_iter(line) {
+            let start = line[..found.start()].chars().count();
+            let end = start + found.as_str().chars().count();
+            ranges.push((start, end));
+        }
+    }
+
+    /// The noise of a line, looked for in one pass (most lines hold none): `true` when the whole
+    /// line is noise ([`Vocabulary::is_noise_line`]), otherwise its noise ranges
+    /// ([`Vocabulary::noise_ranges`]) appended to `ranges`.
+    pub(crate) fn noise_in(&self, line: &str, ranges: &mut Vec<(usize, usize)>) -> bool {
+        if self.noise_line_set.is_match(line) {
+            return true;
+        }
+        if self.noise_set.is_match(line) {
+            self.noise_ranges_into(line, ranges);
+        }
+        false
     }
 
     pub fn has_document_word(&self, text: &str) -> bool {
