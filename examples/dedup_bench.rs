@@ -11,7 +11,7 @@
 //! earlier duty. The generator does not depend on the corpus generator of the benchmark work.
 
 use std::time::Instant;
-use zhize::dedup::minhash::{exact_pairs, Buckets, LshParams, ShingleSets};
+use zhize::dedup::minhash::{exact_pairs, jaccard, size_allows, Buckets, LshParams, ShingleSets};
 use zhize::dedup::{group_texts, text::Vocabulary, DedupOptions, Deduplication};
 use zhize::{Corpus, Document, Duty, Position, PositionKind};
 
@@ -240,6 +240,19 @@ fn corpus(duties: &[String], seed: u64) -> Corpus {
     }
 }
 
+/// User + system CPU seconds of this process so far.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<f64>().ok());
+    // Fields after the command: state is 0, utime 11, stime 12 (clock ticks of 1/100 s).
+    ticks(11)
+        .zip(ticks(12))
+        .map_or(0.0, |(user, system)| (user + system) / 100.0)
+}
+
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -305,9 +318,221 @@ fn recall(duties: &[String], threshold: f64) -> serde_json::Value {
     })
 }
 
+/// Every pair of `sets` with Jaccard ≥ `threshold`, exactly, by prefix filtering (a pair over
+/// the threshold shares an element within both sets' |x| − ⌈t·|x|⌉ + 1 rarest elements) and
+/// verifying every pair that does: the ground truth at 100k and 1M, where comparing all pairs
+/// takes hours. `exact_pairs` (all pairs) checks it on the smallest size.
+fn exact_pairs_by_prefix(sets: &ShingleSets, threshold: f64) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    let mut frequency: HashMap<u32, u32> = HashMap::new();
+    for item in 0..sets.len() {
+        for &element in sets.get(item) {
+            *frequency.entry(element).or_default() += 1;
+        }
+    }
+    let prefixes: Vec<Vec<u32>> = (0..sets.len())
+        .into_par_iter()
+        .map(|item| {
+            let mut rarest = sets.get(item).to_vec();
+            rarest.sort_unstable_by_key(|element| (frequency[element], *element));
+            let needed = ((threshold * rarest.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+            rarest.truncate((rarest.len() + 1).saturating_sub(needed));
+            rarest
+        })
+        .collect();
+    let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (item, prefix) in prefixes.iter().enumerate() {
+        for &element in prefix {
+            postings.entry(element).or_default().push(item as u32);
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = (0..sets.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let set_a = sets.get(a);
+            let mut candidates: Vec<u32> = prefixes[a]
+                .iter()
+                .flat_map(|element| postings[element].iter().copied())
+                .filter(|&b| (b as usize) > a)
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            candidates.into_iter().filter_map(move |b| {
+                let set_b = sets.get(b as usize);
+                (size_allows(set_a.len(), set_b.len(), threshold)
+                    && jaccard(set_a, set_b) >= threshold)
+                    .then_some((a as u32, b))
+            })
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+}
+
+/// The duties of a loaded corpus (the benchmark harness's `stores/` folder), each level timed
+/// on its own, then (with `--recall`) the share of exact-Jaccard pairs of distinct comparison
+/// keys that end up in one duty group.
+fn loaded(dir: &std::path::Path, threshold: f64, with_recall: bool) {
+    let stores = dir.join("stores");
+    let path = if stores.is_dir() {
+        stores
+    } else {
+        dir.to_path_buf()
+    };
+    let clock = Instant::now();
+    let corpus = zhize::load(&[path], &zhize::LoadOptions::default()).expect("corpus loads");
+    let load_seconds = clock.elapsed().as_secs_f64();
+    let load_rss = peak_rss_mb();
+    let load_cpu = cpu_seconds();
+    let options = DedupOptions {
+        threshold,
+        ..DedupOptions::default()
+    };
+    let clock = Instant::now();
+    let deduplication = Deduplication::new(&corpus, options);
+    let group_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let duty_groups = deduplication.duty_groups();
+    let duty_groups_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let position_groups = deduplication.position_groups();
+    let position_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let document_groups = deduplication.document_groups();
+    let document_seconds = clock.elapsed().as_secs_f64();
+    let stats = &deduplication.grouping.stats;
+    println!(
+        "{}",
+        serde_json::json!({
+            "data": dir.display().to_string(),
+            "load_cpu_seconds": load_cpu,
+            "all_levels_cpu_seconds": cpu_seconds() - load_cpu,
+            "threads": rayon::current_num_threads(),
+            "load_seconds": load_seconds,
+            "load_rss_mb": load_rss,
+            "duties": stats.texts,
+            "stats": stats,
+            "group_duties_seconds": group_seconds,
+            "duty_groups_seconds": duty_groups_seconds,
+            "position_groups_seconds": position_seconds,
+            "document_groups_seconds": document_seconds,
+            "all_levels_seconds": group_seconds + duty_groups_seconds + position_seconds + document_seconds,
+            "duty_groups": duty_groups.len(),
+            "duties_in_groups": duty_groups.iter().map(|g| g.members.len()).sum::<usize>(),
+            "position_groups": position_groups.len(),
+            "document_groups": document_groups.len(),
+            "peak_rss_mb": peak_rss_mb(),
+        })
+    );
+    if std::env::var_os("DEDUP_BENCH_BUCKETS").is_some() {
+        bucket_sizes(&corpus, threshold);
+    }
+    if !with_recall {
+        return;
+    }
+    drop((duty_groups, position_groups, document_groups));
+    let texts: Vec<&str> = corpus
+        .positions()
+        .flat_map(|(_, position)| position.duties.iter().map(|duty| duty.text.as_str()))
+        .collect();
+    let vocabulary = Vocabulary::shipped();
+    let grouping = &deduplication.grouping;
+    // One text per distinct non-empty key, with the group it landed in.
+    let mut group_of_key: std::collections::HashMap<String, u32> = Default::default();
+    for (index, text) in texts.iter().enumerate() {
+        let key = vocabulary.key(text);
+        if !key.is_empty() {
+            group_of_key.entry(key).or_insert(grouping.group_of[index]);
+        }
+    }
+    let mut keys: Vec<(String, u32)> = group_of_key.into_iter().collect();
+    keys.sort_unstable();
+    let sets = ShingleSets::build(&keys.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>());
+    let clock = Instant::now();
+    let exact = exact_pairs_by_prefix(&sets, threshold);
+    let exact_seconds = clock.elapsed().as_secs_f64();
+    if keys.len() <= 30_000 {
+        assert_eq!(
+            exact,
+            exact_pairs(&sets, threshold),
+            "prefix filtering is exact"
+        );
+    }
+    // Candidate recall: the exact pairs that share an LSH bucket, so the verifier sees them.
+    let params = LshParams::for_threshold(threshold);
+    let buckets = Buckets::build(&sets, params);
+    let proposed = exact
+        .iter()
+        .filter(|&&(a, b)| buckets.shares_bucket(a as usize, b as usize))
+        .count();
+    let same = |&&(a, b): &&(u32, u32)| keys[a as usize].1 == keys[b as usize].1;
+    let together = exact.iter().filter(same).count();
+    let accepted: Vec<&(u32, u32)> = exact
+        .iter()
+        .filter(|&&(a, b)| {
+            !vocabulary.says_something_else(&keys[a as usize].0, &keys[b as usize].0)
+        })
+        .collect();
+    let accepted_together = accepted.iter().filter(|pair| same(pair)).count();
+    println!(
+        "{}",
+        serde_json::json!({
+            "recall_of": dir.display().to_string(),
+            "threshold": threshold,
+            "unique_keys": keys.len(),
+            "exact_pairs": exact.len(),
+            "exact_seconds": exact_seconds,
+            "candidate_recall": proposed as f64 / exact.len().max(1) as f64,
+            "bucket_cap": params.cap,
+            "same_group_recall": together as f64 / exact.len().max(1) as f64,
+            "exact_pairs_the_guard_accepts": accepted.len(),
+            "same_group_recall_of_accepted": accepted_together as f64 / accepted.len().max(1) as f64,
+        })
+    );
+}
+
+/// How big the LSH buckets of the corpus's distinct keys are: per power-of-two size class, the
+/// number of buckets, their members and the pairs they hold.
+fn bucket_sizes(corpus: &Corpus, threshold: f64) {
+    let vocabulary = Vocabulary::shipped();
+    let mut keys: Vec<String> = corpus
+        .positions()
+        .flat_map(|(_, position)| {
+            position
+                .duties
+                .iter()
+                .map(|duty| vocabulary.key(&duty.text))
+        })
+        .filter(|key| !key.is_empty())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let sets = ShingleSets::build(&keys);
+    let buckets = Buckets::build(&sets, LshParams::for_threshold(threshold));
+    let mut classes = [(0usize, 0usize, 0u64); 32];
+    for bucket in 0..buckets.len() as u32 {
+        let size = buckets.members(bucket).len();
+        let class = &mut classes[size.ilog2() as usize];
+        class.0 += 1;
+        class.1 += size;
+        class.2 += (size * (size - 1) / 2) as u64;
+    }
+    for (class, (count, members, pairs)) in classes.iter().enumerate() {
+        if *count > 0 {
+            println!(
+                "{}",
+                serde_json::json!({"bucket_size_from": 1usize << class, "buckets": count, "members": members, "pairs": pairs})
+            );
+        }
+    }
+}
+
 fn main() {
     let mut threshold = 0.7;
     let mut sizes: Vec<usize> = Vec::new();
+    let mut data: Option<std::path::PathBuf> = None;
+    let mut with_recall = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--threshold" {
@@ -315,9 +540,17 @@ fn main() {
                 .next()
                 .and_then(|t| t.parse().ok())
                 .expect("--threshold T");
+        } else if arg == "--data" {
+            data = Some(args.next().expect("--data DIR").into());
+        } else if arg == "--recall" {
+            with_recall = true;
         } else {
             sizes.push(arg.parse().expect("sizes are numbers of duties"));
         }
+    }
+    if let Some(dir) = data {
+        loaded(&dir, threshold, with_recall);
+        return;
     }
     if sizes.is_empty() {
         sizes = vec![10_000, 100_000, 1_000_000];

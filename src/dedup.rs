@@ -12,7 +12,9 @@ pub mod minhash;
 pub mod text;
 
 use crate::model::{Corpus, Document, Position};
-use minhash::{jaccard, jaccard_at_least, size_allows, Buckets, LshParams, ShingleSets};
+use minhash::{
+    jaccard, jaccard_at_least, size_allows, sketch_allows, Buckets, LshParams, ShingleSets,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -189,7 +191,8 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
     let clock = Instant::now();
 
     // Identical raw texts first (cheap), then identical comparison keys.
-    let mut raw_index: HashMap<&str, u32> = HashMap::new();
+    let mut raw_index: HashMap<&str, u32, minhash::BuildTextHasher> =
+        HashMap::with_capacity_and_hasher(texts.len(), Default::default());
     let mut raw_texts: Vec<&str> = Vec::new();
     let raw_of: Vec<u32> = texts
         .iter()
@@ -206,7 +209,8 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         .par_iter()
         .map(|text| vocabulary.key(text))
         .collect();
-    let mut key_index: HashMap<&str, u32> = HashMap::new();
+    let mut key_index: HashMap<&str, u32, minhash::BuildTextHasher> =
+        HashMap::with_capacity_and_hasher(raw_texts.len(), Default::default());
     let mut keys: Vec<&str> = Vec::new();
     let mut key_of_raw: Vec<u32> = Vec::with_capacity(raw_keys.len());
     for key in &raw_keys {
@@ -262,52 +266,67 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
     });
     const UNASSIGNED: u32 = u32::MAX;
     let mut buckets = buckets;
-    let mut live: Vec<u32> = (0..buckets.len() as u32)
-        .map(|bucket| buckets.members(bucket).len() as u32)
+    let sizes: Vec<u32> = (0..unique).map(|key| sets.get(key).len() as u32).collect();
+    let sketches: Vec<u128> = (0..unique)
+        .into_par_iter()
+        .map(|key| minhash::sketch(sets.get(key)))
         .collect();
     let mut leader_of = vec![UNASSIGNED; unique];
-    let mut stamp = vec![UNASSIGNED; unique];
-    let mut mine: Vec<u32> = Vec::new();
-    for &leader in &order {
-        let leader = leader as usize;
-        if leader_of[leader] != UNASSIGNED {
-            continue;
-        }
-        leader_of[leader] = leader as u32;
-        let leader_set = sets.get(leader);
-        mine.clear();
-        mine.extend_from_slice(buckets.buckets_of(leader));
-        for &bucket in &mine {
-            // Members already in a group leave the bucket for good, so a big bucket is not
-            // rescanned by every later leader in it.
-            let members = &mut buckets.members_mut(bucket)[..live[bucket as usize] as usize];
-            let mut kept = 0;
-            for index in 0..members.len() {
-                let member = members[index] as usize;
-                if leader_of[member] != UNASSIGNED {
-                    continue;
-                }
-                if stamp[member] != leader as u32 {
-                    stamp[member] = leader as u32;
-                    stats.candidates += 1;
-                    let member_set = sets.get(member);
-                    if size_allows(leader_set.len(), member_set.len(), threshold)
-                        && jaccard_at_least(leader_set, member_set, threshold)
-                    {
-                        stats.similar += 1;
-                        if vocabulary.says_something_else(keys[leader], keys[member]) {
-                            stats.guarded += 1;
-                        } else {
-                            leader_of[member] = leader as u32;
-                            continue;
-                        }
-                    }
-                }
-                members[kept] = member as u32;
-                kept += 1;
+    // Leaders are taken in order, a chunk at a time: each chunk's leaders look for their members
+    // in parallel against the assignments made before the chunk, then the chunk is applied in
+    // order, skipping a leader an earlier one took and members an earlier one took. Whether a
+    // text joins a leader depends only on the two texts, so this is exactly the sequential
+    // greedy grouping.
+    const CHUNK: usize = 256;
+    let mut next = 0;
+    let mut chunk: Vec<u32> = Vec::with_capacity(CHUNK);
+    let mut touched: Vec<u32> = Vec::new();
+    while next < order.len() {
+        chunk.clear();
+        while next < order.len() && chunk.len() < CHUNK {
+            if leader_of[order[next] as usize] == UNASSIGNED {
+                chunk.push(order[next]);
             }
-            live[bucket as usize] = kept as u32;
+            next += 1;
         }
+        let found: Vec<(Vec<u32>, Counts)> = chunk
+            .par_iter()
+            .map(|&leader| {
+                members_of(
+                    leader as usize,
+                    &buckets,
+                    &sets,
+                    &sizes,
+                    &sketches,
+                    &leader_of,
+                    &keys,
+                    vocabulary,
+                    threshold,
+                )
+            })
+            .collect();
+        touched.clear();
+        for (&leader, (members, counts)) in chunk.iter().zip(found) {
+            let leader = leader as usize;
+            if leader_of[leader] != UNASSIGNED {
+                continue;
+            }
+            stats.candidates += counts.candidates;
+            stats.similar += counts.similar;
+            stats.guarded += counts.guarded;
+            leader_of[leader] = leader as u32;
+            for member in members {
+                if leader_of[member as usize] == UNASSIGNED {
+                    leader_of[member as usize] = leader as u32;
+                }
+            }
+            touched.extend_from_slice(buckets.buckets_of(leader));
+        }
+        // Texts already in a group leave the buckets for good, so a big bucket is not rescanned
+        // by every later leader in it.
+        touched.sort_unstable();
+        touched.dedup();
+        buckets.retain(&touched, |member| leader_of[member as usize] == UNASSIGNED);
     }
 
     // Groups in order of their first text; the canonical text is the leader's most common raw
@@ -363,6 +382,77 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         canonical,
         stats,
     }
+}
+
+/// What looking for one leader's members counted.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    candidates: usize,
+    similar: usize,
+    guarded: usize,
+}
+
+/// The unassigned texts that join `leader`: those sharing an LSH bucket with it, of a size that
+/// can reach the threshold, with bigram Jaccard ≥ `threshold` and no substituted content word.
+#[allow(clippy::too_many_arguments)]
+fn members_of(
+    leader: usize,
+    buckets: &Buckets,
+    sets: &ShingleSets,
+    sizes: &[u32],
+    sketches: &[u128],
+    leader_of: &[u32],
+    keys: &[&str],
+    vocabulary: &Vocabulary,
+    threshold: f64,
+) -> (Vec<u32>, Counts) {
+    const UNASSIGNED: u32 = u32::MAX;
+    let leader_set = sets.get(leader);
+    let size = leader_set.len();
+    let mut candidates: Vec<u32> = Vec::new();
+    for &bucket in buckets.buckets_of(leader) {
+        let members = buckets.members(bucket);
+        // Members are by size: only the sizes `size_allows` accepts can reach the threshold.
+        let low = members.partition_point(|&member| {
+            let other = sizes[member as usize] as usize;
+            other < size && !size_allows(size, other, threshold)
+        });
+        let high = members.partition_point(|&member| {
+            let other = sizes[member as usize] as usize;
+            other <= size || size_allows(size, other, threshold)
+        });
+        let window = members[low..high.max(low)]
+            .iter()
+            .copied()
+            .filter(|&member| {
+                member as usize != leader && leader_of[member as usize] == UNASSIGNED
+            });
+        candidates.extend(window);
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut counts = Counts {
+        candidates: candidates.len(),
+        ..Counts::default()
+    };
+    let leader_sketch = (size, sketches[leader]);
+    candidates.retain(|&member| {
+        let member = member as usize;
+        let member_set = sets.get(member);
+        if !sketch_allows(
+            leader_sketch,
+            (member_set.len(), sketches[member]),
+            threshold,
+        ) || !jaccard_at_least(leader_set, member_set, threshold)
+        {
+            return false;
+        }
+        counts.similar += 1;
+        let apart = vocabulary.says_something_else(keys[leader], keys[member]);
+        counts.guarded += apart as usize;
+        !apart
+    });
+    (candidates, counts)
 }
 
 /// One position's duties (indices into the deduplication's duties) and their groups.
