@@ -3,9 +3,11 @@
 //!
 //! Duties: exact duplicates (after folding width, punctuation, wrapping and equivalent words)
 //! collapse first — boilerplate such as 完成领导交办的其他任务 would otherwise make millions of
-//! candidate pairs — then MinHash/LSH over character bigrams proposes candidates ([`minhash`]),
-//! each verified by exact bigram Jaccard and the meaning guard ([`text`]). Groups form around the
-//! most common variant, so every member is similar to the canonical text itself (no chains).
+//! candidate pairs — then MinHash/LSH over character bigrams proposes candidates ([`minhash`];
+//! buckets that copied clauses make huge are split by more rows), each verified by exact bigram
+//! Jaccard and the meaning guard ([`text`]). Groups form around the most common variant, so every
+//! member is similar to the canonical text itself (no chains); leaders look for their members in
+//! parallel, a chunk of leaders at a time, with the same result as one after the other.
 //! Positions and documents are compared by the duty groups they contain.
 
 pub mod minhash;
