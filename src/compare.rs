@@ -9,6 +9,7 @@
 use crate::model::{Document, Position, PositionKind};
 use crate::normalize;
 use pathfinding::prelude::{kuhn_munkres, Matrix};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 use std::collections::HashMap;
@@ -544,10 +545,14 @@ impl Features {
         if self.bigrams.is_empty() && self.key == other.key {
             return 1.0;
         }
-        similarity_bound_of(
-            (self.bigrams.len(), self.word_count(), &self.char_mask),
-            (other.bigrams.len(), other.word_count(), &other.char_mask),
-            shared_bigrams,
+        let both: u32 = (0..4)
+            .map(|k| (self.char_mask[k] & other.char_mask[k]).count_ones())
+            .sum();
+        let words = both + word_slack(self).min(word_slack(other));
+        bound_of(
+            (shared_bigrams, words as usize),
+            (self.bigrams.len(), self.word_count()),
+            (other.bigrams.len(), other.word_count()),
         )
     }
 
@@ -561,20 +566,17 @@ impl Features {
     }
 }
 
-/// [`Features::similarity_bound`] from the sizes (bigrams, words) and character masks of the two
-/// sides: a word whose hash bit the other side lacks is surely not shared.
-fn similarity_bound_of(
-    x: (usize, usize, &[u64; 4]),
-    y: (usize, usize, &[u64; 4]),
-    shared_bigrams: usize,
-) -> f64 {
-    let only = |x: &[u64; 4], y: &[u64; 4]| -> usize {
-        (0..4).map(|k| (x[k] & !y[k]).count_ones() as usize).sum()
-    };
-    let shared_words =
-        x.1.saturating_sub(only(x.2, y.2))
-            .min(y.1.saturating_sub(only(y.2, x.2)));
-    0.6 * dice(shared_bigrams, x.0, y.0) + 0.4 * dice(shared_words, x.1, y.1)
+/// The words of `f` beyond the bits set in its character mask: of the words two duties share,
+/// at most `popcount(mask & other mask) + min(slack, other slack)`.
+fn word_slack(f: &Features) -> u32 {
+    let bits: u32 = f.char_mask.iter().map(|m| m.count_ones()).sum();
+    f.word_count() as u32 - bits
+}
+
+/// The upper bound of [`Features::similarity`] from the shared bigrams (exact) and a bound on
+/// the shared words, with the sizes of both sides.
+fn bound_of(shared: (usize, usize), x: (usize, usize), y: (usize, usize)) -> f64 {
+    0.6 * dice(shared.0, x.0, y.0) + 0.4 * dice(shared.1, x.1, y.1)
 }
 
 /// Dice coefficient from the size of the intersection and of the two sets.
@@ -825,7 +827,7 @@ pub fn coverage(
     // depends on its key only), each with its wording in the index.
     let mut row_keys: Vec<HashMap<String, usize>> = Vec::new();
     let all_features: Vec<Vec<Features>> = positions
-        .iter()
+        .par_iter()
         .map(|(_, position)| {
             position
                 .duties
@@ -835,12 +837,26 @@ pub fn coverage(
         })
         .collect();
     let mut index = WordingIndex::new(threshold, all_features.iter().flatten());
-    let mut scratch = Scratch::default();
+    // One set of buffers per thread: a store's duties are looked up in parallel.
+    let mut scratches: Vec<Scratch> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Scratch::default())
+        .collect();
     for (column, features) in all_features.into_iter().enumerate() {
         // Each duty's rows scoring at least the threshold (the others weigh nothing).
+        let chunk = features.len().div_ceil(scratches.len()).max(1);
+        let row_count = rows.len();
         let candidates: Vec<Vec<(usize, f64)>> = features
-            .iter()
-            .map(|f| index.best_rows(f, rows.len(), &mut scratch))
+            .par_chunks(chunk)
+            .zip(scratches.par_iter_mut())
+            .map(|(duties, scratch)| {
+                duties
+                    .iter()
+                    .map(|f| index.best_rows(f, row_count, scratch))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
             .collect();
         // The assignment runs over the rows some duty could match, in row order.
         let mut columns: Vec<usize> = candidates.iter().flatten().map(|c| c.0).collect();
@@ -884,8 +900,7 @@ pub fn coverage(
     }
 
     let text_of = |m: &Member| positions[m.column].1.duties[m.duty].text.as_str();
-    let mut built: Vec<((usize, usize, usize), CoverageRow)> = Vec::new();
-    for members in rows {
+    let build_row = |members: Vec<Member>| {
         // The wording most stores use, ties to the earliest.
         let mut counts: Vec<(usize, usize)> = Vec::new();
         for m in &members {
@@ -934,15 +949,18 @@ pub fn coverage(
         }
         let present = members.len();
         let first = &members[0];
-        built.push((
+        (
             (positions.len() - present, first.column, first.duty),
             CoverageRow {
                 duty: representative_text.to_string(),
                 present,
                 cells,
             },
-        ));
-    }
+        )
+    };
+    // Rows are built in parallel (the inline diffs); the sort key is unique per row.
+    let mut built: Vec<((usize, usize, usize), CoverageRow)> =
+        rows.into_par_iter().map(build_row).collect();
     built.sort_by_key(|(key, _)| *key);
     Coverage {
         role: role.to_string(),
@@ -965,6 +983,8 @@ struct Sketch {
     row: u32,
     bigrams: u32,
     words: u32,
+    /// Words beyond the bits set in `char_mask` (words sharing a bit, Latin runs).
+    word_slack: u32,
 }
 
 /// The distinct wordings of the coverage rows, which finds each row's best score for a new duty
@@ -1054,9 +1074,93 @@ impl WordingIndex {
             row: row as u32,
             bigrams: features.bigrams.len() as u32,
             words: features.word_count() as u32,
+            word_slack: word_slack(&features),
         });
         self.wordings.push(features);
         d
+    }
+
+    /// Finds the wordings whose bound reaches the threshold against `f`, given the common
+    /// bigrams of `f` and the rarer ones already counted into `shared` (which it zeroes), and
+    /// pushes them with their bound and shared bigrams onto `candidates`. This loop over every
+    /// wording is the cost of a lookup.
+    #[inline(always)]
+    fn scan_with(
+        &self,
+        f: &Features,
+        common: [u64; 2],
+        shared: &mut [u32],
+        candidates: &mut Vec<(f64, u32, u32)>,
+    ) {
+        let (x_bigrams, x_words) = (f.bigrams.len(), f.word_count());
+        let x_slack = word_slack(f);
+        let mask = &f.char_mask;
+        // The test below is the bound's `bound >= threshold - 1e-9` multiplied out, with a
+        // wider margin: it lets through every wording the bound lets through, without
+        // dividing.
+        let need = self.threshold - 1e-6;
+        for (d, (count, sketch)) in shared.iter_mut().zip(&self.sketches).enumerate() {
+            let n = *count
+                + (common[0] & sketch.common[0]).count_ones()
+                + (common[1] & sketch.common[1]).count_ones();
+            *count = 0;
+            if n == 0 {
+                continue;
+            }
+            // Only pairs whose bound (see [`bound_of`]) reaches the threshold
+            // are candidates: a word whose mask bit the other side lacks is surely not
+            // shared.
+            let both = (mask[0] & sketch.char_mask[0]).count_ones()
+                + (mask[1] & sketch.char_mask[1]).count_ones()
+                + (mask[2] & sketch.char_mask[2]).count_ones()
+                + (mask[3] & sketch.char_mask[3]).count_ones();
+            let words = both + x_slack.min(sketch.word_slack);
+            let bigram_total = (x_bigrams + sketch.bigrams as usize) as f64;
+            let word_total = (x_words + sketch.words as usize) as f64;
+            if 1.2 * f64::from(n) * word_total + 0.8 * f64::from(words) * bigram_total
+                < need * bigram_total * word_total
+            {
+                continue;
+            }
+            let bound = bound_of(
+                (n as usize, words as usize),
+                (x_bigrams, x_words),
+                (sketch.bigrams as usize, sketch.words as usize),
+            );
+            if bound >= self.threshold - 1e-9 {
+                candidates.push((bound, d as u32, n));
+            }
+        }
+    }
+
+    /// [`WordingIndex::scan_with`], with the CPU's popcount instruction where there is one
+    /// (the build targets plain x86-64, whose software popcount is most of the scan's time).
+    fn scan(
+        &self,
+        f: &Features,
+        common: [u64; 2],
+        shared: &mut [u32],
+        candidates: &mut Vec<(f64, u32, u32)>,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: `scan_popcnt` needs only the popcnt instruction, which this CPU has.
+            unsafe { self.scan_popcnt(f, common, shared, candidates) };
+            return;
+        }
+        self.scan_with(f, common, shared, candidates);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn scan_popcnt(
+        &self,
+        f: &Features,
+        common: [u64; 2],
+        shared: &mut [u32],
+        candidates: &mut Vec<(f64, u32, u32)>,
+    ) {
+        self.scan_with(f, common, shared, candidates);
     }
 
     /// The rows (of `rows`) whose best wording scores at least the threshold against `f`, each
@@ -1099,35 +1203,7 @@ impl WordingIndex {
                     }
                 }
             }
-            let (x_bigrams, x_words) = (f.bigrams.len(), f.word_count());
-            let bigram_need = threshold - 0.4 - 1e-6;
-            for (d, (count, sketch)) in shared.iter_mut().zip(&self.sketches).enumerate() {
-                let n = *count as usize
-                    + (common[0] & sketch.common[0]).count_ones() as usize
-                    + (common[1] & sketch.common[1]).count_ones() as usize;
-                *count = 0;
-                if n == 0 {
-                    continue;
-                }
-                // Only pairs whose bound reaches the threshold are candidates: the word half is
-                // at most 0.4; then the tighter bound from the masks.
-                // (0.6 × 2n / (x + y) + 0.4 < threshold, without dividing.)
-                if 1.2 * (n as f64) < bigram_need * (x_bigrams + sketch.bigrams as usize) as f64 {
-                    continue;
-                }
-                let bound = similarity_bound_of(
-                    (x_bigrams, x_words, &f.char_mask),
-                    (
-                        sketch.bigrams as usize,
-                        sketch.words as usize,
-                        &sketch.char_mask,
-                    ),
-                    n,
-                );
-                if bound >= threshold - 1e-9 {
-                    candidates.push((bound, d as u32, n as u32));
-                }
-            }
+            self.scan(f, common, &mut shared, &mut candidates);
             // Highest bounds first: once a row has a score, its candidates bounded below it
             // cannot raise the row's best (the margin covers rounding between bound and score).
             candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
