@@ -11,6 +11,7 @@
 //! as warnings, and a lossy decoding also says so in [`SourceText::encoding`].
 
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt;
 use std::io::Read;
@@ -217,6 +218,7 @@ fn collect_folder(
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
+    let mut pending = Vec::new();
     let mut walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -315,10 +317,23 @@ fn collect_folder(
             });
             continue;
         }
-        match read_file(path, options) {
-            Ok(source) => outcomes.push(Outcome::Read(source)),
-            Err(error) => outcomes.push(Outcome::Rejected(error)),
-        }
+        // Read below, with the others; its place in the walk's order is kept for it.
+        pending.push((outcomes.len(), path.to_path_buf()));
+        outcomes.push(Outcome::Skipped {
+            file,
+            reason: String::new(),
+        });
+    }
+    // Files are independent: read and decode them on all cores.
+    let read: Vec<(usize, Outcome)> = pending
+        .into_par_iter()
+        .map(|(at, path)| match read_file(&path, options) {
+            Ok(source) => (at, Outcome::Read(source)),
+            Err(error) => (at, Outcome::Rejected(error)),
+        })
+        .collect();
+    for (at, outcome) in read {
+        outcomes[at] = outcome;
     }
     Ok(outcomes)
 }
@@ -378,7 +393,44 @@ fn read_file(path: &Path, options: &IngestOptions) -> Result<SourceText> {
     let bytes = read_bounded(handle, options.max_file_bytes)
         .map_err(|source| io_error(path, source))?
         .ok_or_else(|| too_large(&file, options.max_file_bytes))?;
-    decode_input(&file, &bytes, is_docx_name(path), options)
+    decode_owned_input(&file, bytes, is_docx_name(path), options)
+}
+
+/// [`decode_input`] of bytes the caller gives up: plain UTF-8 (no BOM), what nearly every file
+/// is, becomes the text without a copy.
+fn decode_owned_input(
+    file: &str,
+    bytes: Vec<u8>,
+    docx_by_name: bool,
+    options: &IngestOptions,
+) -> Result<SourceText> {
+    let special = bytes.is_empty()
+        || docx_by_name
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF");
+    if special {
+        return decode_input(file, &bytes, docx_by_name, options);
+    }
+    if let Some(message) = binary_bytes(&bytes) {
+        return Err(bad_input(file, message));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return decode_input(file, error.as_bytes(), docx_by_name, options),
+    };
+    if text.trim().is_empty() {
+        return Err(bad_input(file, "empty file (only whitespace)"));
+    }
+    if let Some(message) = binary_text(&text) {
+        return Err(bad_input(file, message));
+    }
+    Ok(SourceText {
+        file: file.into(),
+        encoding: "UTF-8".into(),
+        text,
+    })
 }
 
 /// Reads at most `limit` bytes; `None` when there is more.

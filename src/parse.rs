@@ -428,22 +428,25 @@ fn repeats_title(text: &str, titles: &[String]) -> bool {
                 .any(|t| c.starts_with(t.as_str()) || (t.starts_with(c) && c.chars().count() >= 4))
     };
     // Folding never lengthens a character's encoding.
-    let mut buffer = [0u8; 4 * 64];
-    if text.len() > buffer.len() {
+    let mut folded = [0u8; 4 * 64];
+    let mut compacted = [0u8; 4 * 64];
+    if text.len() > folded.len() {
         return matches(&compact(text));
     }
-    let mut length = 0;
+    let (mut folded_length, mut length) = (0, 0);
     for c in text.chars() {
-        let folded = fold_char(c).to_ascii_lowercase();
-        if crate::normalize::may_convert_char(folded) {
-            // Traditional characters, perhaps: the whole conversion.
-            return matches(&compact(text));
-        }
-        if !folded.is_whitespace() {
-            length += folded.encode_utf8(&mut buffer[length..]).len();
+        let c = fold_char(c).to_ascii_lowercase();
+        folded_length += c.encode_utf8(&mut folded[folded_length..]).len();
+        if !c.is_whitespace() {
+            length += c.encode_utf8(&mut compacted[length..]).len();
         }
     }
-    matches(std::str::from_utf8(&buffer[..length]).expect("whole characters"))
+    let folded = std::str::from_utf8(&folded[..folded_length]).expect("whole characters");
+    if crate::normalize::may_convert(folded) {
+        // Traditional characters, perhaps: the whole conversion.
+        return matches(&compact(text));
+    }
+    matches(std::str::from_utf8(&compacted[..length]).expect("whole characters"))
 }
 
 /// The first `count` characters of a text.
