@@ -443,6 +443,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             address,
             pos: 0,
             ordinal: 0,
+            line: 0,
             matched: Vec::new(),
         })
         .collect();
@@ -518,6 +519,7 @@ struct Candidate {
     address: tantivy::DocAddress,
     pos: u64,
     ordinal: u64,
+    line: u64,
     /// Indexes of the concepts it matches (in its text, or typed words in its title).
     matched: Vec<usize>,
 }
@@ -545,10 +547,12 @@ fn annotate(
         let fast = reader.fast_fields();
         let pos = fast.u64("pos").map_err(|e| failed(&e))?;
         let duty = fast.u64("duty").map_err(|e| failed(&e))?;
+        let line = fast.u64("line").map_err(|e| failed(&e))?;
         for &i in &members {
             let doc = candidates[i].address.doc_id;
             candidates[i].pos = pos.first(doc).unwrap_or(0);
             candidates[i].ordinal = duty.first(doc).unwrap_or(0);
+            candidates[i].line = line.first(doc).unwrap_or(0);
         }
         if raw {
             continue;
@@ -733,10 +737,7 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
             .to_string(),
         spans: Vec::new(),
         file: document.file.clone(),
-        line: doc
-            .get_first(fields.line)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0) as usize,
+        line: candidate.line as usize,
         matched: 0,
         ordinal: candidate.ordinal,
         pos: candidate.pos,

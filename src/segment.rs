@@ -21,29 +21,57 @@ const LEXICON_FREQUENCY: usize = 3000;
 /// The total frequency of jieba's default dictionary, used when it cannot be read back.
 const DEFAULT_TOTAL: usize = 60_101_967;
 
-fn traditional_map() -> &'static HashMap<char, char> {
-    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map = HashMap::new();
-        for line in TRADITIONAL.lines().filter(|l| !l.starts_with('#')) {
-            let chars: Vec<char> = line.chars().collect();
-            for pair in chars.chunks_exact(2) {
-                map.insert(pair[0], pair[1]);
-            }
-        }
-        map
+/// Every character of the Basic Multilingual Plane folded ahead of time (0 for one the folding
+/// leaves alone): 256 KB once, and then folding — done for every character indexed —
+/// is an array read instead of a hash lookup.
+fn fold_table() -> &'static [u32] {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let traditional = traditional_map();
+        (0..=0xFFFFu32)
+            .map(|code| {
+                let Some(c) = char::from_u32(code) else {
+                    return 0;
+                };
+                let folded = fold_slow(c, &traditional);
+                if folded == c {
+                    0
+                } else {
+                    folded as u32
+                }
+            })
+            .collect()
     })
+}
+
+/// The character table Traditional → Simplified (`data/traditional.txt`).
+fn traditional_map() -> HashMap<char, char> {
+    let mut map = HashMap::new();
+    for line in TRADITIONAL.lines().filter(|l| !l.starts_with('#')) {
+        let chars: Vec<char> = line.chars().collect();
+        for pair in chars.chunks_exact(2) {
+            map.insert(pair[0], pair[1]);
+        }
+    }
+    map
+}
+
+fn fold_slow(c: char, traditional: &HashMap<char, char>) -> char {
+    let c = crate::normalize::fold_char(c);
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        traditional.get(&c).copied().unwrap_or(c)
+    }
 }
 
 /// Folds one character for matching: full-width to half-width, ASCII to lower case, Traditional
 /// to Simplified. One character in, one out, so offsets in folded text are offsets in the
 /// original (Traditional conversion is done character by character for that reason).
 pub fn fold(c: char) -> char {
-    let c = crate::normalize::fold_char(c);
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        traditional_map().get(&c).copied().unwrap_or(c)
+    match fold_table().get(c as usize) {
+        Some(&0) | None => c,
+        Some(&folded) => char::from_u32(folded).unwrap_or(c),
     }
 }
 
@@ -422,7 +450,7 @@ impl Segmenter {
         };
         let mut tokens: Vec<Token> = raw
             .into_iter()
-            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .filter(|t| is_word(t.word))
             .map(|t| Token {
                 text: t.word.to_string(),
                 start: t.start,
@@ -447,44 +475,75 @@ fn total_frequency(jieba: &Jieba) -> Option<usize> {
 }
 
 /// The tantivy tokenizer: search-mode jieba tokens over folded text, positions in characters,
-/// offsets in bytes of the original text.
+/// offsets in bytes of the original text. Indexing calls it once per duty, so it reuses its
+/// buffers (the folded text, the offsets, the tokens and their strings) from call to call
+/// instead of allocating them per duty and per token.
 #[derive(Clone)]
 pub struct ZhTokenizer {
     segmenter: Segmenter,
+    folded: String,
+    /// Byte offset in the original text of each character, and the text's length.
+    bytes: Vec<usize>,
+    tokens: Vec<tantivy::tokenizer::Token>,
 }
 
 impl ZhTokenizer {
     pub fn new(segmenter: Segmenter) -> ZhTokenizer {
-        ZhTokenizer { segmenter }
+        ZhTokenizer {
+            segmenter,
+            folded: String::new(),
+            bytes: Vec::new(),
+            tokens: Vec::new(),
+        }
     }
 }
 
-pub struct ZhTokenStream {
-    tokens: Vec<tantivy::tokenizer::Token>,
+pub struct ZhTokenStream<'a> {
+    tokens: &'a mut [tantivy::tokenizer::Token],
     next: usize,
 }
 
-impl tantivy::tokenizer::Tokenizer for ZhTokenizer {
-    type TokenStream<'a> = ZhTokenStream;
+/// Whether a token is a word (not punctuation or spaces); the common case, a CJK ideograph,
+/// without a Unicode table lookup.
+fn is_word(word: &str) -> bool {
+    word.chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric())
+}
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
-        let tokens = self
-            .segmenter
-            .tokens(text)
-            .into_iter()
-            .map(|t| tantivy::tokenizer::Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: t.start,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
+impl tantivy::tokenizer::Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = ZhTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
+        self.folded.clear();
+        self.folded.extend(text.chars().map(fold));
+        self.bytes.clear();
+        self.bytes.extend(text.char_indices().map(|(b, _)| b));
+        self.bytes.push(text.len());
+        let mut count = 0;
+        for t in self.segmenter.jieba.cut_for_search(&self.folded, false) {
+            if !is_word(t.word) {
+                continue;
+            }
+            if count == self.tokens.len() {
+                self.tokens.push(tantivy::tokenizer::Token::default());
+            }
+            let token = &mut self.tokens[count];
+            token.text.clear();
+            token.text.push_str(t.word);
+            token.offset_from = self.bytes[t.start];
+            token.offset_to = self.bytes[t.end];
+            token.position = t.start;
+            token.position_length = 1;
+            count += 1;
+        }
+        let tokens = &mut self.tokens[..count];
+        // Search mode yields the words inside a long word after it is cut; positions in order.
+        tokens.sort_unstable_by_key(|t| (t.position, t.offset_to));
         ZhTokenStream { tokens, next: 0 }
     }
 }
 
-impl tantivy::tokenizer::TokenStream for ZhTokenStream {
+impl tantivy::tokenizer::TokenStream for ZhTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -581,6 +640,17 @@ mod tests {
             "{differ} of {} lines cut differently",
             lines.len()
         );
+    }
+
+    #[test]
+    fn the_fold_table_folds_as_the_rules_do() {
+        let traditional = traditional_map();
+        for code in (0..=0x10FFFFu32).step_by(7).chain(0x4E00..0xA000) {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(fold(c), fold_slow(c, &traditional), "U+{code:04X}");
+            }
+        }
+        assert_eq!(fold_text("Ａ銷售經理，ＡＢＣ"), "a销售经理,abc");
     }
 
     #[test]
