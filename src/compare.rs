@@ -836,7 +836,7 @@ pub fn coverage(
                 .collect()
         })
         .collect();
-    let mut index = WordingIndex::new(threshold, all_features.iter().flatten());
+    let mut index = WordingIndex::new(threshold, all_features.iter().flatten(), COMMON_BIGRAMS);
     // One set of buffers per thread: a store's duties are looked up in parallel.
     let mut scratches: Vec<Scratch> = (0..rayon::current_num_threads().max(1))
         .map(|_| Scratch::default())
@@ -1017,9 +1017,14 @@ struct Scratch {
 }
 
 impl WordingIndex {
-    /// An empty index; `duties` (all duties that will be added or queried) pick the common
-    /// bigrams. Which bigrams are common changes the speed only, never a score.
-    fn new<'a>(threshold: f64, duties: impl IntoIterator<Item = &'a Features>) -> WordingIndex {
+    /// An empty index; the `common_bigrams` most frequent bigrams of `duties` (all duties that
+    /// will be added or queried) go to masks. Which bigrams are common changes the speed only,
+    /// never a score.
+    fn new<'a>(
+        threshold: f64,
+        duties: impl IntoIterator<Item = &'a Features>,
+        common_bigrams: usize,
+    ) -> WordingIndex {
         let mut frequency: HashMap<u64, usize> = HashMap::new();
         for f in duties {
             for b in &f.bigrams {
@@ -1031,7 +1036,7 @@ impl WordingIndex {
         by_frequency.sort_unstable_by(|x, y| y.cmp(x));
         let common = by_frequency
             .iter()
-            .take(COMMON_BIGRAMS)
+            .take(common_bigrams.min(COMMON_BIGRAMS))
             .enumerate()
             .map(|(bit, &(_, b))| (b, bit as u8))
             .collect();
@@ -1648,6 +1653,48 @@ mod tests {
                     fa.similarity_bound(&fb, shared) >= score,
                     "{a} / {b}: {score}"
                 );
+            }
+        }
+    }
+
+    /// The coverage index's lookup (postings, common-bigram masks, the bound, per-row pruning)
+    /// gives each row exactly the best score of scoring every wording, whatever the threshold
+    /// and however many bigrams go to the masks.
+    #[test]
+    fn index_lookup_finds_each_rows_best_exactly() {
+        let pool: Vec<&str> = SALES_MANAGER_480
+            .iter()
+            .chain(SALES_MANAGER_DOCX)
+            .chain(&SALES_MANAGER_496[2..4])
+            .copied()
+            .chain(["坚持6S管理", "负责4S店CRM系统", "岗", "", "负责展厅"])
+            .collect();
+        let features: Vec<Features> = pool.iter().map(|t| Features::new(t)).collect();
+        let row_of = |i: usize| (i * 7) % 5;
+        for threshold in [0.3, DEFAULT_THRESHOLD, 0.6, 0.9] {
+            for common in [0, 8, COMMON_BIGRAMS] {
+                let mut index = WordingIndex::new(threshold, features.iter(), common);
+                for (i, f) in features.iter().enumerate() {
+                    index.add(row_of(i), f.clone());
+                }
+                let mut scratch = Scratch::default();
+                for f in &features {
+                    let mut found = index.best_rows(f, 5, &mut scratch);
+                    found.sort_by_key(|x| x.0);
+                    let mut expected: Vec<(usize, f64)> = Vec::new();
+                    for row in 0..5 {
+                        let best = features
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| row_of(*i) == row)
+                            .map(|(_, w)| f.similarity(w))
+                            .fold(f64::NEG_INFINITY, f64::max);
+                        if best >= threshold {
+                            expected.push((row, best));
+                        }
+                    }
+                    assert_eq!(found, expected, "{} at {threshold}, {common}", f.text);
+                }
             }
         }
     }
