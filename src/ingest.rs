@@ -507,6 +507,18 @@ fn binary_bytes(bytes: &[u8]) -> Option<String> {
 
 /// Text that is mostly control characters or replacement characters is binary in disguise.
 fn binary_text(text: &str) -> Option<String> {
+    // Nearly all text holds neither a control character (bar line ends and tabs) nor U+FFFD:
+    // said without decoding it. U+0080..U+009F are encoded as C2 80..C2 9F.
+    let suspect =
+        |byte: u8| (byte < 0x20 && !(0x09..=0x0D).contains(&byte)) || byte == 0x7F || byte == 0xC2;
+    let clean = text.as_bytes().chunks(64).all(|chunk| {
+        !chunk
+            .iter()
+            .fold(false, |found, &byte| found | suspect(byte))
+    });
+    if clean && !text.contains('\u{FFFD}') {
+        return None;
+    }
     let mut total = 0usize;
     let mut control = 0usize;
     let mut replaced = 0usize;
@@ -1037,5 +1049,10 @@ mod tests {
         assert!(binary_bytes("岗位".as_bytes()).is_none());
         assert!(binary_text("\u{1}\u{2}\u{3}\u{4}\u{5}abc").is_some());
         assert!(binary_text("负责\u{1b}[0m 展厅").is_none());
+        // C1 controls (two bytes each), the ones Unicode counts as whitespace aside.
+        assert!(binary_text("\u{85}\u{80}\u{81}\u{82}\u{83}a").is_some());
+        assert!(binary_text("\u{85}\u{80}\u{81}\u{82}a").is_none());
+        assert!(binary_text("\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}负责").is_some());
+        assert!(binary_text("负责，展厅·\u{FFFD}").is_none());
     }
 }
