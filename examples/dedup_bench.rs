@@ -499,6 +499,20 @@ fn loaded(dir: &std::path::Path, threshold: f64, with_recall: bool) {
         .iter()
         .filter(|&&(a, b)| buckets.shares_bucket(a as usize, b as usize))
         .count();
+    drop(buckets);
+    // The same without splitting oversized buckets: what the split costs.
+    let unsplit = Buckets::build(
+        &sets,
+        LshParams {
+            cap: usize::MAX,
+            ..params
+        },
+    );
+    let proposed_unsplit = exact
+        .iter()
+        .filter(|&&(a, b)| unsplit.shares_bucket(a as usize, b as usize))
+        .count();
+    drop(unsplit);
     let same = |&&(a, b): &&(u32, u32)| keys[a as usize].1 == keys[b as usize].1;
     let together = exact.iter().filter(same).count();
     let accepted: Vec<&(u32, u32)> = exact
@@ -519,6 +533,7 @@ fn loaded(dir: &std::path::Path, threshold: f64, with_recall: bool) {
             "exact_pairs_of_a_sample_of_keys": sampled,
             "candidate_recall": proposed as f64 / exact.len().max(1) as f64,
             "bucket_cap": params.cap,
+            "candidate_recall_unsplit": proposed_unsplit as f64 / exact.len().max(1) as f64,
             "same_group_recall": together as f64 / exact.len().max(1) as f64,
             "exact_pairs_the_guard_accepts": accepted.len(),
             "same_group_recall_of_accepted": accepted_together as f64 / accepted.len().max(1) as f64,
