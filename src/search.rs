@@ -935,6 +935,10 @@ mod tests {
             .iter()
             .all(|c| c != "哪个" && c != "岗位" && c != "负责"));
         assert!(concepts.iter().any(|c| c.contains("精品")));
+        // Prepositions carry no duty: 向总经理汇报 is about 总经理 and 汇报.
+        let (concepts, ignored) = sources("谁负责向总经理汇报销售进度");
+        assert_eq!(concepts, ["总经理", "汇报", "销售", "进度"]);
+        assert!(ignored.contains(&"向".to_string()));
     }
 
     #[test]
