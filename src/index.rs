@@ -798,8 +798,8 @@ fn write_side_files(
     // 17 MB that the build's peak memory need not hold.
     let path = dir.join(SKELETON);
     let file = File::create(&path).map_err(|e| io_error(&path, e))?;
-    let mut encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3)
-        .map_err(|e| io_error(&path, e))?;
+    let mut encoder =
+        zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(|e| io_error(&path, e))?;
     serde_json::to_writer(&mut encoder, skeleton).map_err(|e| index_error(&path, e))?;
     let file = encoder
         .finish()
