@@ -416,21 +416,10 @@ fn decode_owned_input(
     if let Some(message) = binary_bytes(&bytes) {
         return Err(bad_input(file, message));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => return decode_input(file, error.as_bytes(), docx_by_name, options),
-    };
-    if text.trim().is_empty() {
-        return Err(bad_input(file, "empty file (only whitespace)"));
+    match String::from_utf8(bytes) {
+        Ok(text) => decoded(file, text, "UTF-8".into()),
+        Err(error) => decode_input(file, error.as_bytes(), docx_by_name, options),
     }
-    if let Some(message) = binary_text(&text) {
-        return Err(bad_input(file, message));
-    }
-    Ok(SourceText {
-        file: file.into(),
-        encoding: "UTF-8".into(),
-        text,
-    })
 }
 
 /// Reads at most `limit` bytes; `None` when there is more.
@@ -476,6 +465,11 @@ pub fn decode_input(
         return Err(bad_input(file, message));
     }
     let (text, encoding) = decode(bytes);
+    decoded(file, text, encoding)
+}
+
+/// Decoded text, refused when it holds nothing but whitespace or reads as binary.
+fn decoded(file: &str, text: String, encoding: String) -> Result<SourceText> {
     if text.trim().is_empty() {
         return Err(bad_input(file, "empty file (only whitespace)"));
     }
