@@ -8,6 +8,7 @@
 
 use crate::model::{Document, Position, PositionKind};
 use crate::normalize;
+use crate::sets::shared_count;
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -585,23 +586,6 @@ fn dice(shared: usize, x: usize, y: usize) -> f64 {
         return 0.0;
     }
     2.0 * shared as f64 / (x + y) as f64
-}
-
-/// Size of the intersection of two sorted, deduplicated slices.
-fn shared_count<T: Ord>(x: &[T], y: &[T]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
 }
 
 /// Words for the word-overlap half of the score, sorted and deduplicated: the one-character
