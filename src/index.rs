@@ -658,7 +658,8 @@ fn rebuild(
 struct Builder<'a> {
     writer: tantivy::IndexWriter,
     fields: Fields,
-    segmenter: &'a Segmenter,
+    /// The index's own tokenizer, for the titles given to tantivy pre-tokenized.
+    tokenizer: ZhTokenizer,
     progress: &'a dyn Progress,
     /// The documents seen so far, without their duties.
     skeleton: Vec<Document>,
@@ -674,9 +675,8 @@ impl<'a> Builder<'a> {
         segmenter: &'a Segmenter,
         progress: &'a dyn Progress,
     ) -> tantivy::Result<Builder<'a>> {
-        index
-            .tokenizers()
-            .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
+        let tokenizer = ZhTokenizer::new(segmenter.clone());
+        index.tokenizers().register(TOKENIZER, tokenizer.clone());
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
@@ -685,7 +685,7 @@ impl<'a> Builder<'a> {
         Ok(Builder {
             writer,
             fields: schema().1,
-            segmenter,
+            tokenizer,
             progress,
             skeleton: Vec::new(),
             positions: 0,
@@ -724,19 +724,13 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn pretokenized(&self, text: &str) -> tantivy::tokenizer::PreTokenizedString {
-        let tokens = self
-            .segmenter
-            .tokens(text)
-            .into_iter()
-            .map(|t| tantivy::tokenizer::Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: t.start,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
+    fn pretokenized(&mut self, text: &str) -> tantivy::tokenizer::PreTokenizedString {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let mut tokens = Vec::new();
+        let mut stream = self.tokenizer.token_stream(text);
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
         tantivy::tokenizer::PreTokenizedString {
             text: text.to_string(),
             tokens,
