@@ -81,8 +81,8 @@ pub struct IndexReport {
     pub notes: Vec<String>,
 }
 
-/// Progress of a build, in bytes of decoded input text (known before parsing, unlike the
-/// number of duties); the CLI draws a bar, the library never prints.
+/// Progress of a build, in bytes of input files (known before reading, unlike the number of
+/// duties); the CLI draws a bar, the library never prints.
 pub trait Progress: Sync {
     fn begin(&self, _bytes: u64) {}
     fn advance(&self, _bytes: u64) {}
@@ -586,14 +586,13 @@ fn rebuild(
     let tmp = dir.join(format!("tmp-{}-{stamp}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| io_error(&tmp, e))?;
 
-    // jieba's dictionary loads while the inputs are read and decoded.
-    let (ingested, segmenter) = std::thread::scope(|scope| {
+    // jieba's dictionary loads while the inputs are found.
+    let ingest_options = crate::ingest::IngestOptions::default();
+    let (sources, segmenter) = std::thread::scope(|scope| {
         let segmenter = scope.spawn(|| Segmenter::with_vocabulary(vocabulary));
-        let ingested =
-            crate::ingest::ingest(&options.inputs, &crate::ingest::IngestOptions::default());
-        (ingested, segmenter.join())
+        let sources = crate::ingest::stream(&options.inputs, &ingest_options);
+        (sources, segmenter.join())
     });
-    let ingested = ingested?;
     let segmenter = segmenter.map_err(|_| Error::Other("segmenter thread panicked".into()))?;
 
     let index = Index::builder()
@@ -603,18 +602,22 @@ fn rebuild(
         .map_err(|e| index_error(&tmp, e))?;
     let mut builder =
         Builder::new(&index, &segmenter, progress).map_err(|e| index_error(&tmp, e))?;
-    progress.begin(ingested.sources.iter().map(|s| s.text.len() as u64).sum());
-    // Parsing (a thread of its own, batches on all cores) runs ahead of the writer, never by
-    // more than a few files. Sources are handed over owned: each is freed once parsed.
+    progress.begin(sources.remaining_bytes());
+    // Files are read a batch at a time and parsed (a thread of their own, batches on all
+    // cores) ahead of the writer, never by more than a few files: the decoded corpus is never
+    // held whole. Each source is freed once parsed.
     let (parsed, handed) = std::sync::mpsc::sync_channel::<(Vec<Document>, usize)>(16);
     let load = &options.load;
     std::thread::scope(|scope| -> Result<()> {
         let parser = scope.spawn(move || {
-            crate::parse::parse_each(ingested.sources, load, |documents, _, bytes| {
+            let mut sources = sources;
+            crate::parse::parse_each(sources.by_ref(), load, |documents, _, bytes| {
                 // A closed channel means the writer failed; it reports why.
                 let _ = parsed.send((documents, bytes));
                 Ok(())
-            })
+            })?;
+            // An input that could not be read ends the stream: the build fails on it.
+            sources.finish().map(drop)
         });
         for (documents, bytes) in handed {
             builder.add(documents).map_err(|e| index_error(&tmp, e))?;

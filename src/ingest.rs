@@ -33,6 +33,8 @@ pub struct SourceText {
     /// `(lossy, N replacement characters)`, e.g. `UTF-8 (lossy, 3 replacement characters)`.
     pub encoding: String,
     pub text: String,
+    /// The size of the input in bytes, as read (before decoding).
+    pub size: u64,
 }
 
 /// Limits for [`ingest`].
@@ -118,35 +120,82 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<SourceText>> {
 /// folders are not (no loops, no escaping the folder). A file named explicitly is read whatever
 /// its extension (as `.docx` when it is a zip archive).
 pub fn ingest(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested> {
-    let mut ingested = Ingested::default();
-    for outcome in collect(paths, options)? {
-        match outcome {
-            Outcome::Read(source) => {
-                if let Some(count) = replacement_count(&source.encoding) {
-                    ingested.warnings.push(Warning {
-                        file: source.file.clone(),
-                        kind: WarningKind::Lossy,
-                        message: format!(
-                            "decoded as {} with {count} undecodable byte sequence(s) replaced by U+FFFD",
-                            source.encoding.split(" (lossy").next().unwrap_or_default()
-                        ),
-                    });
-                }
-                ingested.sources.push(source);
-            }
-            Outcome::Rejected(error) => ingested.warnings.push(Warning {
-                file: error_file(&error),
-                kind: WarningKind::Rejected,
-                message: error_message(&error),
-            }),
-            Outcome::Skipped { file, reason } => ingested.warnings.push(Warning {
-                file,
-                kind: WarningKind::Skipped,
-                message: reason,
-            }),
+    let mut stream = stream(paths, options);
+    let sources = stream.by_ref().collect();
+    let warnings = stream.finish()?;
+    Ok(Ingested { sources, warnings })
+}
+
+/// [`ingest`] a file at a time: the files are found first and read as the iterator is
+/// driven (a batch ahead, on all cores), so a caller that consumes each source before taking
+/// the next holds only a batch of text. The iterator ends early at an error, which
+/// [`Streamed::finish`] returns; otherwise `finish` gives the warnings.
+pub fn stream<'a>(paths: &[PathBuf], options: &'a IngestOptions) -> Streamed<'a> {
+    Streamed {
+        reader: Reader::new(paths, options),
+        warnings: Vec::new(),
+        error: None,
+    }
+}
+
+/// The sources of [`stream`], in input order.
+pub struct Streamed<'a> {
+    reader: Reader<'a>,
+    warnings: Vec<Warning>,
+    error: Option<Error>,
+}
+
+impl Streamed<'_> {
+    /// The size on disk of the files not read yet (standard input counts as nothing).
+    pub fn remaining_bytes(&self) -> u64 {
+        self.reader.planned_bytes()
+    }
+
+    /// The error that ended the stream, or the warnings of the files met.
+    pub fn finish(self) -> Result<Vec<Warning>> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.warnings),
         }
     }
-    Ok(ingested)
+}
+
+impl Iterator for Streamed<'_> {
+    type Item = SourceText;
+
+    fn next(&mut self) -> Option<SourceText> {
+        loop {
+            match self.reader.next()? {
+                Ok(Outcome::Read(source)) => {
+                    if let Some(count) = replacement_count(&source.encoding) {
+                        self.warnings.push(Warning {
+                            file: source.file.clone(),
+                            kind: WarningKind::Lossy,
+                            message: format!(
+                                "decoded as {} with {count} undecodable byte sequence(s) replaced by U+FFFD",
+                                source.encoding.split(" (lossy").next().unwrap_or_default()
+                            ),
+                        });
+                    }
+                    return Some(source);
+                }
+                Ok(Outcome::Rejected(error)) => self.warnings.push(Warning {
+                    file: error_file(&error),
+                    kind: WarningKind::Rejected,
+                    message: error_message(&error),
+                }),
+                Ok(Outcome::Skipped { file, reason }) => self.warnings.push(Warning {
+                    file,
+                    kind: WarningKind::Skipped,
+                    message: reason,
+                }),
+                Err(error) => {
+                    self.error = Some(error);
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// What happened to one file met while reading the inputs.
@@ -161,64 +210,225 @@ enum Outcome {
 }
 
 fn collect(paths: &[PathBuf], options: &IngestOptions) -> Result<Vec<Outcome>> {
-    let mut outcomes = Vec::new();
-    // Canonical paths already read, so `corpus corpus/a.txt` reads a.txt once.
+    Reader::new(paths, options).collect()
+}
+
+/// An input met while walking the paths, in input order, before any file is read.
+enum Planned {
+    /// Skipped or rejected without reading.
+    Done(Outcome),
+    /// A file to read: named explicitly (any problem is an error) or found in a folder (a
+    /// problem is a rejection and the run goes on).
+    File {
+        path: PathBuf,
+        explicit: bool,
+    },
+    Stdin,
+    /// Read ahead of its turn (see [`Reader::read_ahead`]).
+    Loaded(Result<SourceText>, bool),
+    /// The run cannot go on (a missing path, an unreadable folder).
+    Fatal(Error),
+    /// The walk of a named folder begins or ends: a folder with no usable file is an error.
+    FolderStart,
+    FolderEnd(PathBuf),
+    /// Handed out already.
+    Taken,
+}
+
+/// What a folder yielded so far, for the error when it yields nothing usable.
+#[derive(Default)]
+struct FolderTally {
+    read: usize,
+    rejected: Vec<String>,
+    skipped: usize,
+}
+
+/// Reads the planned inputs in order, a batch of files at a time on all cores, so that a
+/// caller that streams (the index build) never holds more than a batch of decoded text. Yields
+/// each file's outcome; a fatal error is the last item.
+struct Reader<'a> {
+    planned: Vec<Planned>,
+    next: usize,
+    options: &'a IngestOptions,
+    folder: Option<FolderTally>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(paths: &[PathBuf], options: &'a IngestOptions) -> Reader<'a> {
+        Reader {
+            planned: plan(paths),
+            next: 0,
+            options,
+            folder: None,
+        }
+    }
+
+    /// Files to read, in bytes on disk (for progress; stdin counts as nothing).
+    fn planned_bytes(&self) -> u64 {
+        self.planned[self.next..]
+            .iter()
+            .map(|planned| match planned {
+                Planned::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+                Planned::Loaded(Ok(source), _) => source.size,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Reads the next file and the files after it (up to a batch, stopping at a fatal item)
+    /// in parallel, leaving each result in its place.
+    fn read_ahead(&mut self) {
+        let batch = 4 * rayon::current_num_threads().max(1);
+        let mut wanted = Vec::new();
+        for at in self.next..self.planned.len() {
+            match &self.planned[at] {
+                Planned::File { .. } | Planned::Stdin => wanted.push(at),
+                Planned::Fatal(_) => break,
+                _ => {}
+            }
+            if wanted.len() == batch {
+                break;
+            }
+        }
+        let jobs: Vec<(usize, Option<PathBuf>, bool)> = wanted
+            .into_iter()
+            .map(
+                |at| match std::mem::replace(&mut self.planned[at], Planned::Taken) {
+                    Planned::File { path, explicit } => (at, Some(path), explicit),
+                    _ => (at, None, true),
+                },
+            )
+            .collect();
+        let options = self.options;
+        let read: Vec<(usize, Result<SourceText>, bool)> = jobs
+            .into_par_iter()
+            .map(|(at, path, explicit)| match path {
+                Some(path) => (at, read_file(&path, options), explicit),
+                None => (at, read_stdin(options), explicit),
+            })
+            .collect();
+        for (at, result, explicit) in read {
+            self.planned[at] = Planned::Loaded(result, explicit);
+        }
+    }
+
+    /// Stops after a fatal error: nothing after it is read.
+    fn fail(&mut self, error: Error) -> Option<Result<Outcome>> {
+        self.next = self.planned.len();
+        Some(Err(error))
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = Result<Outcome>;
+
+    fn next(&mut self) -> Option<Result<Outcome>> {
+        loop {
+            let at = self.next;
+            if matches!(self.planned.get(at)?, Planned::File { .. } | Planned::Stdin) {
+                self.read_ahead();
+            }
+            self.next += 1;
+            let outcome = match std::mem::replace(&mut self.planned[at], Planned::Taken) {
+                Planned::Done(outcome) => outcome,
+                Planned::Loaded(Ok(source), _) => Outcome::Read(source),
+                Planned::Loaded(Err(error), true) => return self.fail(error),
+                Planned::Loaded(Err(error), false) => Outcome::Rejected(error),
+                Planned::Fatal(error) => return self.fail(error),
+                Planned::FolderStart => {
+                    self.folder = Some(FolderTally::default());
+                    continue;
+                }
+                Planned::FolderEnd(root) => match self.folder.take() {
+                    Some(tally) if tally.read == 0 => {
+                        return self.fail(empty_folder(&root, &tally))
+                    }
+                    _ => continue,
+                },
+                Planned::File { .. } | Planned::Stdin | Planned::Taken => continue,
+            };
+            if let Some(tally) = &mut self.folder {
+                match &outcome {
+                    Outcome::Read(_) => tally.read += 1,
+                    Outcome::Rejected(error) => tally.rejected.push(error.to_string()),
+                    Outcome::Skipped { .. } => tally.skipped += 1,
+                }
+            }
+            return Some(Ok(outcome));
+        }
+    }
+}
+
+fn read_stdin(options: &IngestOptions) -> Result<SourceText> {
+    let bytes = read_bounded(std::io::stdin().lock(), options.max_file_bytes)
+        .map_err(|source| io_error(Path::new("-"), source))?
+        .ok_or_else(|| too_large("-", options.max_file_bytes))?;
+    decode_input("-", &bytes, false, options)
+}
+
+/// Walks the paths without reading any file.
+fn plan(paths: &[PathBuf]) -> Vec<Planned> {
+    let mut planned = Vec::new();
+    // Canonical paths already met, so `corpus corpus/a.txt` reads a.txt once.
     let mut seen = std::collections::HashSet::new();
     let mut stdin_read = false;
     for path in paths {
         if path.as_os_str() == "-" {
             if stdin_read {
-                outcomes.push(Outcome::Skipped {
+                planned.push(Planned::Done(Outcome::Skipped {
                     file: "-".into(),
                     reason: "standard input already read".into(),
-                });
-                continue;
+                }));
+            } else {
+                stdin_read = true;
+                planned.push(Planned::Stdin);
             }
-            stdin_read = true;
-            let bytes = read_bounded(std::io::stdin().lock(), options.max_file_bytes)
-                .map_err(|source| io_error(path, source))?
-                .ok_or_else(|| too_large("-", options.max_file_bytes))?;
-            outcomes.push(Outcome::Read(decode_input("-", &bytes, false, options)?));
             continue;
         }
-        let metadata = std::fs::metadata(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                Error::Missing { path: path.clone() }
-            } else {
-                io_error(path, source)
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
+                planned.push(Planned::Fatal(Error::Missing { path: path.clone() }));
+                break;
             }
-        })?;
+            Err(source) => {
+                planned.push(Planned::Fatal(io_error(path, source)));
+                break;
+            }
+        };
         if metadata.is_dir() {
-            let found = collect_folder(path, options, &mut seen)?;
-            if !found
-                .iter()
-                .any(|outcome| matches!(outcome, Outcome::Read(_)))
-            {
-                return Err(empty_folder(path, &found));
+            planned.push(Planned::FolderStart);
+            if !plan_folder(path, &mut seen, &mut planned) {
+                break;
             }
-            outcomes.extend(found);
+            planned.push(Planned::FolderEnd(path.clone()));
+        } else if first_time(&mut seen, path) {
+            planned.push(Planned::File {
+                path: path.clone(),
+                explicit: true,
+            });
         } else {
-            if !first_time(&mut seen, path) {
-                outcomes.push(Outcome::Skipped {
-                    file: path.display().to_string(),
-                    reason: "already read under another name".into(),
-                });
-                continue;
-            }
-            // Named explicitly: any problem is the user's to fix, so an error.
-            outcomes.push(Outcome::Read(read_file(path, options)?));
+            planned.push(Planned::Done(Outcome::Skipped {
+                file: path.display().to_string(),
+                reason: "already read under another name".into(),
+            }));
         }
     }
-    Ok(outcomes)
+    planned
 }
 
-fn collect_folder(
+/// Walks one named folder (sorted by name) into `planned`; false after a fatal error.
+fn plan_folder(
     root: &Path,
-    options: &IngestOptions,
     seen: &mut std::collections::HashSet<PathBuf>,
-) -> Result<Vec<Outcome>> {
-    let mut outcomes = Vec::new();
-    let mut pending = Vec::new();
+    planned: &mut Vec<Planned>,
+) -> bool {
+    let skipped = |file: String, reason: &str| {
+        Planned::Done(Outcome::Skipped {
+            file,
+            reason: reason.into(),
+        })
+    };
     let mut walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -232,9 +442,10 @@ fn collect_folder(
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("cannot be read"));
                 if path == root {
-                    return Err(io_error(&path, io));
+                    planned.push(Planned::Fatal(io_error(&path, io)));
+                    return false;
                 }
-                outcomes.push(Outcome::Rejected(io_error(&path, io)));
+                planned.push(Planned::Done(Outcome::Rejected(io_error(&path, io))));
                 continue;
             }
         };
@@ -248,10 +459,7 @@ fn collect_folder(
             if file_type.is_dir() {
                 walker.skip_current_dir();
             }
-            outcomes.push(Outcome::Skipped {
-                file,
-                reason: "hidden".into(),
-            });
+            planned.push(skipped(file, "hidden"));
             continue;
         }
         if file_type.is_dir() {
@@ -262,10 +470,7 @@ fn collect_folder(
         let target = if file_type.is_symlink() {
             match std::fs::metadata(path) {
                 Ok(target) if target.is_dir() => {
-                    outcomes.push(Outcome::Skipped {
-                        file,
-                        reason: "a symlink to a folder (not followed)".into(),
-                    });
+                    planned.push(skipped(file, "a symlink to a folder (not followed)"));
                     continue;
                 }
                 other => Some(other),
@@ -275,17 +480,11 @@ fn collect_folder(
         };
         let name = entry.file_name().to_string_lossy();
         if name.starts_with("~$") {
-            outcomes.push(Outcome::Skipped {
-                file,
-                reason: "a Word lock file".into(),
-            });
+            planned.push(skipped(file, "a Word lock file"));
             continue;
         }
         if !has_input_extension(path) {
-            outcomes.push(Outcome::Skipped {
-                file,
-                reason: "not a .txt, .md or .docx file".into(),
-            });
+            planned.push(skipped(file, "not a .txt, .md or .docx file"));
             continue;
         }
         let regular = match target {
@@ -298,57 +497,30 @@ fn collect_folder(
                 } else {
                     format!("a broken symlink ({source})")
                 };
-                outcomes.push(Outcome::Rejected(bad_input(&file, message)));
+                planned.push(Planned::Done(Outcome::Rejected(bad_input(&file, message))));
                 continue;
             }
         };
         if !regular {
             // FIFOs, sockets, devices: reading one could block forever.
-            outcomes.push(Outcome::Skipped {
-                file,
-                reason: "not a regular file".into(),
-            });
+            planned.push(skipped(file, "not a regular file"));
             continue;
         }
         if !first_time(seen, path) {
-            outcomes.push(Outcome::Skipped {
-                file,
-                reason: "already read under another name".into(),
-            });
+            planned.push(skipped(file, "already read under another name"));
             continue;
         }
-        // Read below, with the others; its place in the walk's order is kept for it.
-        pending.push((outcomes.len(), path.to_path_buf()));
-        outcomes.push(Outcome::Skipped {
-            file,
-            reason: String::new(),
+        planned.push(Planned::File {
+            path: path.to_path_buf(),
+            explicit: false,
         });
     }
-    // Files are independent: read and decode them on all cores.
-    let read: Vec<(usize, Outcome)> = pending
-        .into_par_iter()
-        .map(|(at, path)| match read_file(&path, options) {
-            Ok(source) => (at, Outcome::Read(source)),
-            Err(error) => (at, Outcome::Rejected(error)),
-        })
-        .collect();
-    for (at, outcome) in read {
-        outcomes[at] = outcome;
-    }
-    Ok(outcomes)
+    true
 }
 
 /// The error for a folder that yielded nothing usable: names the folder and says why.
-fn empty_folder(root: &Path, found: &[Outcome]) -> Error {
-    let mut reasons = Vec::new();
-    let mut skipped = 0;
-    for outcome in found {
-        match outcome {
-            Outcome::Rejected(error) => reasons.push(error.to_string()),
-            Outcome::Skipped { .. } => skipped += 1,
-            Outcome::Read(_) => {}
-        }
-    }
+fn empty_folder(root: &Path, tally: &FolderTally) -> Error {
+    let (reasons, skipped) = (&tally.rejected, tally.skipped);
     let mut message = "no readable .txt, .md or .docx file in this folder".to_string();
     if !reasons.is_empty() {
         let shown = reasons.len().min(5);
@@ -417,7 +589,10 @@ fn decode_owned_input(
         return Err(bad_input(file, message));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => decoded(file, text, "UTF-8".into()),
+        Ok(text) => {
+            let size = text.len();
+            decoded(file, text, "UTF-8".into(), size)
+        }
         Err(error) => decode_input(file, error.as_bytes(), docx_by_name, options),
     }
 }
@@ -453,6 +628,7 @@ pub fn decode_input(
                 file: file.into(),
                 encoding: "docx".into(),
                 text,
+                size: bytes.len() as u64,
             }),
             Err(message) if docx_by_name => Err(bad_input(file, message)),
             Err(message) => Err(bad_input(
@@ -465,11 +641,11 @@ pub fn decode_input(
         return Err(bad_input(file, message));
     }
     let (text, encoding) = decode(bytes);
-    decoded(file, text, encoding)
+    decoded(file, text, encoding, bytes.len())
 }
 
 /// Decoded text, refused when it holds nothing but whitespace or reads as binary.
-fn decoded(file: &str, text: String, encoding: String) -> Result<SourceText> {
+fn decoded(file: &str, text: String, encoding: String, size: usize) -> Result<SourceText> {
     if text.trim().is_empty() {
         return Err(bad_input(file, "empty file (only whitespace)"));
     }
@@ -480,6 +656,7 @@ fn decoded(file: &str, text: String, encoding: String) -> Result<SourceText> {
         file: file.into(),
         encoding,
         text,
+        size: size as u64,
     })
 }
 

@@ -47,7 +47,7 @@ pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Co
 
 /// Parses sources a few at a time, on all cores, and hands each file's documents (numbered
 /// across all sources, stores from the manifest), report and size in bytes to `sink`, in input
-/// order. Only a batch of parsed files is held at once: the index build streams a corpus
+/// order (the size is the input's, as read before decoding). Only a batch of parsed files is held at once: the index build streams a corpus
 /// through this without holding it whole. Sources may be borrowed or owned (owned ones are freed as they are parsed).
 pub fn parse_each<S>(
     sources: impl IntoIterator<Item = S>,
@@ -80,7 +80,7 @@ where
                 // The per-character classes are for callers of parse_text; the corpus needs
                 // only the report.
                 parsed.classes = Vec::new();
-                (source.encoding.clone(), source.text.len(), parsed)
+                (source.encoding.clone(), source.size as usize, parsed)
             })
             .collect();
         for (encoding, bytes, parsed) in parsed {

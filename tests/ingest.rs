@@ -265,6 +265,66 @@ fn folder_skips_other_files_and_says_so() {
 }
 
 #[test]
+fn streaming_reads_files_in_order_a_batch_at_a_time_and_stops_at_an_error() {
+    // More files than one read-ahead batch, a GBK file, a rejected and a skipped one.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("stores");
+    let mut expected = Vec::new();
+    for i in 0..70 {
+        let text = format!("{i:02}号店 销售顾问岗位职责\n1、负责展厅接待{i}");
+        let bytes = if i == 33 {
+            encoding_rs::GBK.encode(&text).0.into_owned()
+        } else {
+            text.clone().into_bytes()
+        };
+        write(&folder, &format!("{i:02}.txt"), &bytes);
+        expected.push((text, bytes.len() as u64));
+    }
+    write(&folder, "40-empty.txt", b"");
+    write(&folder, "notes.png", b"\x89PNG");
+    let missing = dir.path().join("missing.txt");
+    let options = IngestOptions::default();
+
+    let mut stream = ingest::stream(&[folder.clone()], &options);
+    let total: u64 = expected.iter().map(|(_, size)| size).sum();
+    assert_eq!(stream.remaining_bytes(), total);
+    let first = stream.next().unwrap();
+    assert_eq!(
+        (first.text.as_str(), first.size),
+        (expected[0].0.as_str(), expected[0].1)
+    );
+    assert_eq!(stream.remaining_bytes(), total - expected[0].1);
+    let rest: Vec<_> = stream.by_ref().collect();
+    assert_eq!(rest.len(), 69);
+    for (source, (text, size)) in rest.iter().zip(&expected[1..]) {
+        assert_eq!(
+            (&source.text, source.size),
+            (text, *size),
+            "{}",
+            source.file
+        );
+    }
+    assert_eq!(rest[32].encoding, "GBK");
+    let warnings = stream.finish().unwrap();
+    let kinds: Vec<_> = warnings.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, [WarningKind::Rejected, WarningKind::Skipped]);
+    assert!(
+        warnings[0].file.ends_with("40-empty.txt"),
+        "{}",
+        warnings[0]
+    );
+
+    // A missing path after the folder: the folder's files come first, then the stream ends
+    // and finish names the missing path.
+    let mut stream = ingest::stream(&[folder, missing.clone()], &options);
+    assert_eq!(stream.by_ref().count(), 70);
+    match stream.finish() {
+        Err(zhize::Error::Missing { path }) => assert_eq!(path, missing),
+        other => panic!("expected the missing path, got {other:?}"),
+    }
+}
+
+#[test]
 fn a_file_named_explicitly_is_read_whatever_its_extension() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "duties.csv", "1,负责展厅管理".as_bytes());

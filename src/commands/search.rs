@@ -131,13 +131,13 @@ impl Bar {
 
 impl Progress for Bar {
     fn begin(&self, bytes: u64) {
-        // About 2 MB of text index in a second or two: no bar below that.
+        // About 2 MB of input index in a second or two: no bar below that.
         if bytes < 2_000_000 || !std::io::stderr().is_terminal() {
             return;
         }
         let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
-            "indexing {bar:40} {binary_bytes}/{binary_total_bytes} of text ({elapsed})",
+            "indexing {bar:40} {binary_bytes}/{binary_total_bytes} of input ({elapsed})",
         ) {
             bar.set_style(style);
         }
