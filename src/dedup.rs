@@ -15,7 +15,8 @@ pub mod text;
 
 use crate::model::{Corpus, Document, Position};
 use minhash::{
-    jaccard, jaccard_at_least, size_allows, sketch_allows, Buckets, LshParams, ShingleSets,
+    entry_item, entry_size, jaccard, jaccard_at_least, size_allows, sketch_allows, Buckets, Entry,
+    LshParams, ShingleSets,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -268,12 +269,14 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
     });
     const UNASSIGNED: u32 = u32::MAX;
     let mut buckets = buckets;
-    let sizes: Vec<u32> = (0..unique).map(|key| sets.get(key).len() as u32).collect();
     let sketches: Vec<u128> = (0..unique)
         .into_par_iter()
         .map(|key| minhash::sketch(sets.get(key)))
         .collect();
     let mut leader_of = vec![UNASSIGNED; unique];
+    // The same as `leader_of[text] != UNASSIGNED`, in a bitmap small enough to stay in cache:
+    // members are checked at random across millions of texts.
+    let mut assigned = Assigned::new(unique);
     // Leaders are taken in order, a chunk at a time: each chunk's leaders look for their members
     // in parallel against the assignments made before the chunk, then the chunk is applied in
     // order, skipping a leader an earlier one took and members an earlier one took. Whether a
@@ -298,9 +301,8 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
                     leader as usize,
                     &buckets,
                     &sets,
-                    &sizes,
                     &sketches,
-                    &leader_of,
+                    &assigned,
                     &keys,
                     vocabulary,
                     threshold,
@@ -317,9 +319,11 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
             stats.similar += counts.similar;
             stats.guarded += counts.guarded;
             leader_of[leader] = leader as u32;
+            assigned.set(leader);
             for member in members {
                 if leader_of[member as usize] == UNASSIGNED {
                     leader_of[member as usize] = leader as u32;
+                    assigned.set(member as usize);
                 }
             }
             touched.extend_from_slice(buckets.buckets_of(leader));
@@ -328,7 +332,7 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
         // by every later leader in it.
         touched.sort_unstable();
         touched.dedup();
-        buckets.retain(&touched, |member| leader_of[member as usize] == UNASSIGNED);
+        buckets.retain(&touched, |member| !assigned.get(member as usize));
     }
 
     // Groups in order of their first text; the canonical text is the leader's most common raw
@@ -394,6 +398,38 @@ struct Counts {
     guarded: usize,
 }
 
+/// One bit per text: whether it is in a group yet.
+struct Assigned(Vec<u64>);
+
+impl Assigned {
+    fn new(texts: usize) -> Assigned {
+        Assigned(vec![0; texts.div_ceil(64)])
+    }
+
+    fn get(&self, text: usize) -> bool {
+        self.0[text / 64] >> (text % 64) & 1 == 1
+    }
+
+    fn set(&mut self, text: usize) {
+        self.0[text / 64] |= 1 << (text % 64);
+    }
+}
+
+/// Asks the processor to start loading `value` into cache: the candidates' sketches are read
+/// at random across millions of texts, and waiting for each in turn is most of the check's cost.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: SSE is part of the x86_64 baseline, and a prefetch never faults, whatever
+        // the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// The unassigned texts that join `leader`: those sharing an LSH bucket with it, of a size that
 /// can reach the threshold, with bigram Jaccard ≥ `threshold` and no substituted content word.
 #[allow(clippy::too_many_arguments)]
@@ -401,36 +437,33 @@ fn members_of(
     leader: usize,
     buckets: &Buckets,
     sets: &ShingleSets,
-    sizes: &[u32],
     sketches: &[u128],
-    leader_of: &[u32],
+    assigned: &Assigned,
     keys: &[&str],
     vocabulary: &Vocabulary,
     threshold: f64,
 ) -> (Vec<u32>, Counts) {
-    const UNASSIGNED: u32 = u32::MAX;
     let leader_set = sets.get(leader);
     let size = leader_set.len();
-    let mut candidates: Vec<u32> = Vec::new();
+    let mut candidates: Vec<Entry> = Vec::new();
     for &bucket in buckets.buckets_of(leader) {
-        let members = buckets.members(bucket);
+        let members = buckets.entries(bucket);
         // Members are by size: only the sizes `size_allows` accepts can reach the threshold.
         let low = members.partition_point(|&member| {
-            let other = sizes[member as usize] as usize;
+            let other = entry_size(member) as usize;
             other < size && !size_allows(size, other, threshold)
         });
         let high = members.partition_point(|&member| {
-            let other = sizes[member as usize] as usize;
+            let other = entry_size(member) as usize;
             other <= size || size_allows(size, other, threshold)
         });
-        let window = members[low..high.max(low)]
-            .iter()
-            .copied()
-            .filter(|&member| {
-                member as usize != leader && leader_of[member as usize] == UNASSIGNED
-            });
+        let window = members[low..high.max(low)].iter().copied().filter(|&member| {
+            let member = entry_item(member) as usize;
+            member != leader && !assigned.get(member)
+        });
         candidates.extend(window);
     }
+    // By size, then index: an entry holds both, and a text always has the same size.
     candidates.sort_unstable();
     candidates.dedup();
     let mut counts = Counts {
@@ -438,23 +471,30 @@ fn members_of(
         ..Counts::default()
     };
     let leader_sketch = (size, sketches[leader]);
-    candidates.retain(|&member| {
-        let member = member as usize;
-        let member_set = sets.get(member);
-        if !sketch_allows(
-            leader_sketch,
-            (member_set.len(), sketches[member]),
-            threshold,
-        ) || !jaccard_at_least(leader_set, member_set, threshold)
-        {
-            return false;
+    const AHEAD: usize = 8;
+    for &member in candidates.iter().take(AHEAD) {
+        prefetch(&sketches[entry_item(member) as usize]);
+    }
+    let mut members: Vec<u32> = Vec::new();
+    for (index, &member) in candidates.iter().enumerate() {
+        if let Some(&ahead) = candidates.get(index + AHEAD) {
+            prefetch(&sketches[entry_item(ahead) as usize]);
+        }
+        let (member, member_size) = (entry_item(member) as usize, entry_size(member) as usize);
+        if !sketch_allows(leader_sketch, (member_size, sketches[member]), threshold) {
+            continue;
+        }
+        if !jaccard_at_least(leader_set, sets.get(member), threshold) {
+            continue;
         }
         counts.similar += 1;
         let apart = vocabulary.says_something_else(keys[leader], keys[member]);
         counts.guarded += apart as usize;
-        !apart
-    });
-    (candidates, counts)
+        if !apart {
+            members.push(member as u32);
+        }
+    }
+    (members, counts)
 }
 
 /// One position's duties (indices into the deduplication's duties) and their groups.

@@ -149,6 +149,24 @@ impl LshParams {
     }
 }
 
+/// One member of a bucket: its set size in the high 32 bits and its index in the low 32, so
+/// entries sort by size and a reader can pick the sizes it wants without looking anything up.
+pub type Entry = u64;
+
+/// The index of the item an [`Entry`] stands for.
+pub fn entry_item(entry: Entry) -> u32 {
+    entry as u32
+}
+
+/// The set size of the item an [`Entry`] stands for.
+pub fn entry_size(entry: Entry) -> u32 {
+    (entry >> 32) as u32
+}
+
+fn entry(size: u32, item: u32) -> Entry {
+    ((size as u64) << 32) | item as u64
+}
+
 /// LSH buckets with at least two members, and for each item the buckets it is in.
 #[derive(Debug, Clone, Default)]
 pub struct Buckets {
@@ -156,7 +174,10 @@ pub struct Buckets {
     /// How many members of each bucket are still in use (at the front of its slice), after
     /// [`Buckets::retain`].
     live: Vec<u32>,
-    members: Vec<u32>,
+    /// Each bucket's members as entries with their set sizes: clustering looks up the members of
+    /// the sizes that can reach the threshold by binary search, and reading the size from
+    /// another array would cost a cache miss per step at a million items.
+    members: Vec<Entry>,
     item_offsets: Vec<u32>,
     item_buckets: Vec<u32>,
 }
@@ -170,7 +191,7 @@ impl Buckets {
     pub fn build(sets: &ShingleSets, params: LshParams) -> Buckets {
         let n = sets.len();
         let mut bucket_offsets = vec![0u32];
-        let mut members: Vec<u32> = Vec::new();
+        let mut members: Vec<Entry> = Vec::new();
         let mut keyed: Vec<(u64, u32, u32)> = Vec::with_capacity(n);
         for band in 0..params.bands {
             let seeds: Vec<(u64, u64)> = (0..params.rows)
@@ -196,12 +217,16 @@ impl Buckets {
                         params.cap,
                         0,
                         &mut |group| {
-                            members.extend(group.iter().map(|&(_, _, item)| item));
+                            members.extend(group.iter().map(|&(_, size, item)| entry(size, item)));
                             bucket_offsets.push(members.len() as u32);
                         },
                     );
                 } else if end - start >= 2 {
-                    members.extend(keyed[start..end].iter().map(|&(_, _, item)| item));
+                    members.extend(
+                        keyed[start..end]
+                            .iter()
+                            .map(|&(_, size, item)| entry(size, item)),
+                    );
                     bucket_offsets.push(members.len() as u32);
                 }
                 start = end;
@@ -211,8 +236,8 @@ impl Buckets {
         // Invert: item → buckets, by counting.
         let buckets = bucket_offsets.len() - 1;
         let mut item_offsets = vec![0u32; n + 1];
-        for &item in &members {
-            item_offsets[item as usize + 1] += 1;
+        for &member in &members {
+            item_offsets[entry_item(member) as usize + 1] += 1;
         }
         for i in 0..n {
             item_offsets[i + 1] += item_offsets[i];
@@ -220,11 +245,12 @@ impl Buckets {
         let mut fill = item_offsets.clone();
         let mut item_buckets = vec![0u32; members.len()];
         for bucket in 0..buckets {
-            for &item in
+            for &member in
                 &members[bucket_offsets[bucket] as usize..bucket_offsets[bucket + 1] as usize]
             {
-                item_buckets[fill[item as usize] as usize] = bucket as u32;
-                fill[item as usize] += 1;
+                let item = entry_item(member) as usize;
+                item_buckets[fill[item] as usize] = bucket as u32;
+                fill[item] += 1;
             }
         }
         let live = bucket_offsets.windows(2).map(|w| w[1] - w[0]).collect();
@@ -261,7 +287,13 @@ impl Buckets {
     }
 
     /// The members of `bucket` still in use, by set size (then index).
-    pub fn members(&self, bucket: u32) -> &[u32] {
+    pub fn members(&self, bucket: u32) -> impl ExactSizeIterator<Item = u32> + '_ {
+        self.entries(bucket).iter().map(|&member| entry_item(member))
+    }
+
+    /// The members of `bucket` still in use as entries (set size and index), by size (then
+    /// index).
+    pub fn entries(&self, bucket: u32) -> &[Entry] {
         let start = self.bucket_offsets[bucket as usize] as usize;
         &self.members[start..start + self.live[bucket as usize] as usize]
     }
@@ -269,8 +301,8 @@ impl Buckets {
     /// Keeps, in each of `buckets` (sorted, distinct), only the members `keep` accepts, in their
     /// order, so later readers do not step over members no longer needed. In parallel.
     pub fn retain(&mut self, buckets: &[u32], keep: impl Fn(u32) -> bool + Sync) {
-        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(buckets.len());
-        let mut rest: &mut [u32] = &mut self.members;
+        let mut slices: Vec<&mut [Entry]> = Vec::with_capacity(buckets.len());
+        let mut rest: &mut [Entry] = &mut self.members;
         let mut consumed = 0usize;
         for &bucket in buckets {
             let start = self.bucket_offsets[bucket as usize] as usize;
@@ -286,7 +318,7 @@ impl Buckets {
             .map(|slice| {
                 let mut kept = 0;
                 for index in 0..slice.len() {
-                    if keep(slice[index]) {
+                    if keep(entry_item(slice[index])) {
                         slice[kept] = slice[index];
                         kept += 1;
                     }
@@ -309,11 +341,16 @@ impl Buckets {
         let mut pairs: Vec<(u32, u32)> = (0..self.len() as u32)
             .into_par_iter()
             .flat_map_iter(|bucket| {
-                let members = self.members(bucket);
+                let members = self.entries(bucket);
                 members.iter().enumerate().flat_map(move |(i, &a)| {
-                    members[i + 1..]
-                        .iter()
-                        .map(move |&b| if a < b { (a, b) } else { (b, a) })
+                    members[i + 1..].iter().map(move |&b| {
+                        let (a, b) = (entry_item(a), entry_item(b));
+                        if a < b {
+                            (a, b)
+                        } else {
+                            (b, a)
+                        }
+                    })
                 })
             })
             .collect();
