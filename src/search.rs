@@ -8,8 +8,10 @@ use crate::segment::{english_words, Segmenter, Vocabulary};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use tantivy::collector::TopDocs;
+use tantivy::postings::SegmentPostings;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, TantivyDocument, Term};
@@ -423,37 +425,47 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             ]))
         }
     };
-    let candidates = match options.by {
-        GroupBy::Duty => (limit * 3).max(50),
-        GroupBy::Position => (limit * 10).max(200),
-    };
     let searcher = index.reader.searcher();
-    let top = searcher
-        .search(&query, &TopDocs::with_limit(candidates).order_by_score())
-        .map_err(|e| Error::Other(format!("search: {e}")))?;
-
     // Rank candidates from the postings and fast fields alone; only the duties that will be
     // shown are read from the document store (the costly part on a large index).
     let weights = concept_weights(&searcher, fields.text, &analyzed);
     let total: f32 = weights.iter().sum();
-    let mut candidates: Vec<Candidate> = top
-        .into_iter()
-        .map(|(score, address)| Candidate {
-            score,
-            address,
-            pos: 0,
-            ordinal: 0,
-            line: 0,
-            matched: Vec::new(),
-        })
-        .collect();
-    annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
-    if !options.raw && total > 0.0 {
-        for candidate in &mut candidates {
-            let share: f32 = candidate.matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
-            candidate.score *= 0.5 + 0.5 * share;
+    let mut candidates = if options.by == GroupBy::Duty && !options.raw && total > 0.0 {
+        best_duties(
+            &searcher,
+            &fields,
+            &analyzed,
+            &weights,
+            query.as_ref(),
+            limit,
+        )?
+    } else {
+        let pool = match options.by {
+            GroupBy::Duty => (limit * 3).max(50),
+            GroupBy::Position => (limit * 10).max(200),
+        };
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(pool).order_by_score())
+            .map_err(|e| Error::Other(format!("search: {e}")))?;
+        let mut candidates: Vec<Candidate> = top
+            .into_iter()
+            .map(|(score, address)| Candidate {
+                score,
+                address,
+                pos: 0,
+                ordinal: 0,
+                line: 0,
+                matched: Vec::new(),
+            })
+            .collect();
+        annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
+        if !options.raw && total > 0.0 {
+            for candidate in &mut candidates {
+                candidate.score *= coverage_factor(&candidate.matched, &weights, total);
+            }
         }
-    }
+        candidates
+    };
     candidates.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -592,6 +604,119 @@ fn annotate(
         }
     }
     Ok(())
+}
+
+/// What a duty's BM25 score is multiplied by: ½ plus ½ of the weight of the concepts it matches.
+fn coverage_factor(matched: &[usize], weights: &[f32], total: f32) -> f32 {
+    let share: f32 = matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
+    0.5 + 0.5 * share
+}
+
+/// The `limit` best duties by final score (BM25 times [`coverage_factor`]), ties in corpus
+/// order, each with its ordinals and the concepts it matches.
+///
+/// The coverage factor is at most 1, so a duty whose BM25 score is below the final score of the
+/// `limit`-th best so far cannot enter: that is the threshold block-max WAND prunes with. The
+/// concepts of a duty that passes are looked up by seeking each term's postings forward (WAND
+/// visits a segment's documents in order). The answer is exact: the best duties by final score
+/// over the whole index, not only within a top-k pool of BM25 scores.
+fn best_duties(
+    searcher: &tantivy::Searcher,
+    fields: &crate::index::Fields,
+    analyzed: &AnalyzedQuery,
+    weights: &[f32],
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<Candidate>> {
+    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
+    let total: f32 = weights.iter().sum();
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .map_err(|e| failed(&e))?;
+    // Best first: (final score descending, corpus order).
+    let mut best: Vec<Candidate> = Vec::with_capacity(limit + 1);
+    let mut threshold = f32::MIN;
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let fast = reader.fast_fields();
+        let pos = fast.u64("pos").map_err(|e| failed(&e))?;
+        let duty = fast.u64("duty").map_err(|e| failed(&e))?;
+        let line = fast.u64("line").map_err(|e| failed(&e))?;
+        let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
+        let title = reader
+            .inverted_index(fields.title)
+            .map_err(|e| failed(&e))?;
+        let mut cursors: Vec<Vec<SegmentPostings>> = Vec::with_capacity(analyzed.concepts.len());
+        for concept in &analyzed.concepts {
+            let mut postings = Vec::new();
+            for t in &concept.terms {
+                let mut lookups = vec![(&text, fields.text)];
+                if matches!(t.origin, Origin::Typed | Origin::English) {
+                    lookups.push((&title, fields.title));
+                }
+                for (inverted, field) in lookups {
+                    let term = Term::from_field_text(field, &t.text);
+                    if let Some(p) = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(|e| failed(&e))?
+                    {
+                        postings.push(p);
+                    }
+                }
+            }
+            cursors.push(postings);
+        }
+        let mut matched = Vec::with_capacity(cursors.len());
+        weight
+            .for_each_pruning(threshold, reader, &mut |doc, score| {
+                matched.clear();
+                for (c, postings) in cursors.iter_mut().enumerate() {
+                    let mut found = false;
+                    for p in postings.iter_mut() {
+                        if p.doc() < doc {
+                            p.seek(doc);
+                        }
+                        if p.doc() == doc {
+                            found = true;
+                            break;
+                        }
+                    }
+                    if found {
+                        matched.push(c);
+                    }
+                }
+                let score = score * coverage_factor(&matched, weights, total);
+                let full = best.len() >= limit;
+                if full && score < best[limit - 1].score {
+                    return threshold;
+                }
+                let ordinal = duty.first(doc).unwrap_or(0);
+                let at = best.partition_point(|b| {
+                    b.score > score || (b.score == score && b.ordinal < ordinal)
+                });
+                if at < limit {
+                    best.insert(
+                        at,
+                        Candidate {
+                            score,
+                            address: tantivy::DocAddress::new(segment as u32, doc),
+                            pos: pos.first(doc).unwrap_or(0),
+                            ordinal,
+                            line: line.first(doc).unwrap_or(0),
+                            matched: matched.clone(),
+                        },
+                    );
+                    best.truncate(limit);
+                }
+                if best.len() >= limit {
+                    // A duty scoring exactly the worst kept score may still tie it and come
+                    // first in corpus order: keep the bound a hair below.
+                    threshold = best[limit - 1].score * (1.0 - 1e-6);
+                }
+                threshold
+            })
+            .map_err(|e| failed(&e))?;
+    }
+    Ok(best)
 }
 
 /// The candidates of the `limit` best positions (scored as [`group_positions`] scores them).
