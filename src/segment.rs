@@ -478,13 +478,35 @@ fn total_frequency(jieba: &Jieba) -> Option<usize> {
 /// offsets in bytes of the original text. Indexing calls it once per duty, so it reuses its
 /// buffers (the folded text, the offsets, the tokens and their strings) from call to call
 /// instead of allocating them per duty and per token.
-#[derive(Clone)]
 pub struct ZhTokenizer {
     segmenter: Segmenter,
     folded: String,
     /// Byte offset in the original text of each character, and the text's length.
     bytes: Vec<usize>,
     tokens: Vec<tantivy::tokenizer::Token>,
+    /// The words of each clause met so far (see [`clauses`]): copied documents repeat their
+    /// clauses over and over, and a clause cut once need not be cut again.
+    clauses: HashMap<Box<str>, Box<[Piece]>>,
+}
+
+/// A word of a clause, in characters and bytes of the (folded) clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    start: u32,
+    end: u32,
+    byte_start: u32,
+    byte_end: u32,
+}
+
+/// Clauses remembered per tokenizer before the memory is given back (a clause is a few dozen
+/// bytes: a few MB at most).
+const CLAUSE_CACHE: usize = 100_000;
+
+impl Clone for ZhTokenizer {
+    /// A clone starts with empty buffers and remembers no clauses.
+    fn clone(&self) -> ZhTokenizer {
+        ZhTokenizer::new(self.segmenter.clone())
+    }
 }
 
 impl ZhTokenizer {
@@ -494,8 +516,22 @@ impl ZhTokenizer {
             folded: String::new(),
             bytes: Vec::new(),
             tokens: Vec::new(),
+            clauses: HashMap::new(),
         }
     }
+}
+
+/// Whether `c` ends a clause: a space or punctuation that jieba never puts inside a block of
+/// words (its blocks are CJK ideographs, ASCII letters and digits and `+#&._%-`) and that is
+/// not a word itself. jieba cuts each block on its own and gives every character between
+/// blocks as a token of its own, so cutting the text clause by clause gives exactly the words
+/// of cutting it whole.
+fn ends_clause(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_alphanumeric() && !matches!(c, '+' | '#' | '&' | '.' | '_' | '%' | '-');
+    }
+    matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+        && !c.is_alphanumeric()
 }
 
 pub struct ZhTokenStream<'a> {
@@ -519,23 +555,70 @@ impl tantivy::tokenizer::Tokenizer for ZhTokenizer {
         self.bytes.clear();
         self.bytes.extend(text.char_indices().map(|(b, _)| b));
         self.bytes.push(text.len());
-        let mut count = 0;
-        for t in self.segmenter.jieba.cut_for_search(&self.folded, false) {
-            if !is_word(t.word) {
-                continue;
-            }
-            if count == self.tokens.len() {
-                self.tokens.push(tantivy::tokenizer::Token::default());
-            }
-            let token = &mut self.tokens[count];
-            token.text.clear();
-            token.text.push_str(t.word);
-            token.offset_from = self.bytes[t.start];
-            token.offset_to = self.bytes[t.end];
-            token.position = t.start;
-            token.position_length = 1;
-            count += 1;
+        if self.clauses.len() > CLAUSE_CACHE {
+            self.clauses = HashMap::new();
         }
+        let ZhTokenizer {
+            segmenter,
+            folded,
+            bytes,
+            tokens,
+            clauses,
+        } = self;
+        let mut count = 0;
+        // (character, byte) where the current clause starts.
+        let mut clause_start = (0usize, 0usize);
+        let mut chars = 0usize;
+        let mut emit = |clause_start: (usize, usize), clause: &str| {
+            if clause.is_empty() {
+                return;
+            }
+            let pieces = match clauses.get(clause) {
+                Some(pieces) => pieces,
+                None => {
+                    let cut: Box<[Piece]> = segmenter
+                        .jieba
+                        .cut_for_search(clause, false)
+                        .into_iter()
+                        .filter(|t| is_word(t.word))
+                        .map(|t| Piece {
+                            start: t.start as u32,
+                            end: t.end as u32,
+                            byte_start: t.byte_start as u32,
+                            byte_end: t.byte_end as u32,
+                        })
+                        .collect();
+                    clauses.entry(clause.into()).or_insert(cut)
+                }
+            };
+            for piece in pieces.iter() {
+                if count == tokens.len() {
+                    tokens.push(tantivy::tokenizer::Token::default());
+                }
+                let (start, end) = (
+                    clause_start.0 + piece.start as usize,
+                    clause_start.0 + piece.end as usize,
+                );
+                let token = &mut tokens[count];
+                token.text.clear();
+                token
+                    .text
+                    .push_str(&clause[piece.byte_start as usize..piece.byte_end as usize]);
+                token.offset_from = bytes[start];
+                token.offset_to = bytes[end];
+                token.position = start;
+                token.position_length = 1;
+                count += 1;
+            }
+        };
+        for (at, c) in folded.char_indices() {
+            if ends_clause(c) {
+                emit(clause_start, &folded[clause_start.1..at]);
+                clause_start = (chars + 1, at + c.len_utf8());
+            }
+            chars += 1;
+        }
+        emit(clause_start, &folded[clause_start.1..]);
         let tokens = &mut self.tokens[..count];
         // Search mode yields the words inside a long word after it is cut; positions in order.
         tokens.sort_unstable_by_key(|t| (t.position, t.offset_to));
@@ -640,6 +723,76 @@ mod tests {
             "{differ} of {} lines cut differently",
             lines.len()
         );
+    }
+
+    /// The tokens of cutting the whole folded text at once, as the tokenizer did before it cut
+    /// clause by clause.
+    fn whole_text_tokens(segmenter: &Segmenter, text: &str) -> Vec<(String, usize, usize)> {
+        let folded = fold_text(text);
+        let bytes: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let mut tokens: Vec<_> = segmenter
+            .jieba
+            .cut_for_search(&folded, false)
+            .into_iter()
+            .filter(|t| is_word(t.word))
+            .map(|t| (t.word.to_string(), t.start, bytes[t.end]))
+            .collect();
+        tokens.sort_by_key(|t| (t.1, t.2));
+        tokens
+    }
+
+    fn stream_tokens(tokenizer: &mut ZhTokenizer, text: &str) -> Vec<(String, usize, usize)> {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let mut stream = tokenizer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            assert_eq!(
+                fold_text(&text[t.offset_from..t.offset_to]),
+                t.text,
+                "offsets of {t:?}"
+            );
+            tokens.push((t.text.clone(), t.position, t.offset_to));
+        }
+        tokens
+    }
+
+    #[test]
+    fn cutting_clause_by_clause_gives_the_words_of_cutting_the_whole_text() {
+        let segmenter = shipped_segmenter();
+        let mut tokenizer = ZhTokenizer::new(segmenter.clone());
+        let corpus = include_str!("../corpus/4s店岗位职责合集.txt");
+        let tricky = [
+            "负责WES-5.4.5系统，A&B+C#与C++、.NET_core 100%完成",
+            "〇一二三々〆 〡〢负责 销售",
+            "ｶﾀｶﾅ半角　全角ＡＢＣ１２３，負責銷售經理",
+            "日本語のテキストと한국어Привет负责🙂管理",
+            "负责，，；…销售——管理\r\n\r\n（一）、客户\t回访 ",
+            "",
+            "，。",
+        ];
+        let lines = corpus.lines().chain(tricky);
+        let mut clauses_before = 0;
+        for round in 0..2 {
+            for line in lines.clone() {
+                assert_eq!(
+                    stream_tokens(&mut tokenizer, line),
+                    whole_text_tokens(segmenter, line),
+                    "round {round}: {line}"
+                );
+            }
+            // The second round is answered from the remembered clauses.
+            if round == 0 {
+                clauses_before = tokenizer.clauses.len();
+                assert!(clauses_before > 1000, "{clauses_before}");
+            } else {
+                assert_eq!(tokenizer.clauses.len(), clauses_before);
+            }
+        }
     }
 
     #[test]
