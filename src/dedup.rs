@@ -15,8 +15,8 @@ pub mod text;
 
 use crate::model::{Corpus, Document, Position};
 use minhash::{
-    entry_item, entry_size, jaccard, jaccard_at_least, size_allows, sketch_allows, Buckets, Entry,
-    LshParams, ShingleSets,
+    entry_item, entry_size, jaccard, jaccard_at_least, prefetch, size_allows, sketch_allows,
+    Buckets, Entry, LshParams, ShingleSets,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -415,21 +415,6 @@ impl Assigned {
     }
 }
 
-/// Asks the processor to start loading `value` into cache: the candidates' sketches are read
-/// at random across millions of texts, and waiting for each in turn is most of the check's cost.
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: SSE is part of the x86_64 baseline, and a prefetch never faults, whatever
-        // the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
 /// The unassigned texts that join `leader`: those sharing an LSH bucket with it, of a size that
 /// can reach the threshold, with bigram Jaccard ≥ `threshold` and no substituted content word.
 #[allow(clippy::too_many_arguments)]
@@ -446,7 +431,14 @@ fn members_of(
     let leader_set = sets.get(leader);
     let size = leader_set.len();
     let mut candidates: Vec<Entry> = Vec::new();
-    for &bucket in buckets.buckets_of(leader) {
+    let leader_buckets = buckets.buckets_of(leader);
+    for &bucket in leader_buckets {
+        buckets.prefetch_bounds(bucket);
+    }
+    for &bucket in leader_buckets {
+        buckets.prefetch_entries(bucket);
+    }
+    for &bucket in leader_buckets {
         let members = buckets.entries(bucket);
         // Members are by size: only the sizes `size_allows` accepts can reach the threshold.
         let low = members.partition_point(|&member| {
@@ -475,15 +467,28 @@ fn members_of(
     for &member in candidates.iter().take(AHEAD) {
         prefetch(&sketches[entry_item(member) as usize]);
     }
-    let mut members: Vec<u32> = Vec::new();
+    let mut passed: Vec<u32> = Vec::new();
     for (index, &member) in candidates.iter().enumerate() {
         if let Some(&ahead) = candidates.get(index + AHEAD) {
             prefetch(&sketches[entry_item(ahead) as usize]);
         }
         let (member, member_size) = (entry_item(member) as usize, entry_size(member) as usize);
-        if !sketch_allows(leader_sketch, (member_size, sketches[member]), threshold) {
-            continue;
+        if sketch_allows(leader_sketch, (member_size, sketches[member]), threshold) {
+            passed.push(member as u32);
         }
+    }
+    for &member in &passed {
+        sets.prefetch_bounds(member as usize);
+    }
+    if let Some(&first) = passed.first() {
+        sets.prefetch_elements(first as usize);
+    }
+    let mut members: Vec<u32> = Vec::new();
+    for (index, &member) in passed.iter().enumerate() {
+        if let Some(&next) = passed.get(index + 1) {
+            sets.prefetch_elements(next as usize);
+        }
+        let member = member as usize;
         if !jaccard_at_least(leader_set, sets.get(member), threshold) {
             continue;
         }
