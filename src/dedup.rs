@@ -449,10 +449,13 @@ fn members_of(
             let other = entry_size(member) as usize;
             other <= size || size_allows(size, other, threshold)
         });
-        let window = members[low..high.max(low)].iter().copied().filter(|&member| {
-            let member = entry_item(member) as usize;
-            member != leader && !assigned.get(member)
-        });
+        let window = members[low..high.max(low)]
+            .iter()
+            .copied()
+            .filter(|&member| {
+                let member = entry_item(member) as usize;
+                member != leader && !assigned.get(member)
+            });
         candidates.extend(window);
     }
     // By size, then index: an entry holds both, and a text always has the same size.

@@ -316,7 +316,9 @@ impl Buckets {
 
     /// The members of `bucket` still in use, by set size (then index).
     pub fn members(&self, bucket: u32) -> impl ExactSizeIterator<Item = u32> + '_ {
-        self.entries(bucket).iter().map(|&member| entry_item(member))
+        self.entries(bucket)
+            .iter()
+            .map(|&member| entry_item(member))
     }
 
     /// Starts loading where `bucket` is and how many members it has left (see [`prefetch`]).
