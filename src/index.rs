@@ -661,8 +661,6 @@ fn rebuild(
 struct Builder<'a> {
     writer: tantivy::IndexWriter,
     fields: Fields,
-    /// The index's own tokenizer, for the titles given to tantivy pre-tokenized.
-    tokenizer: ZhTokenizer,
     progress: &'a dyn Progress,
     /// The documents seen so far, without their duties.
     skeleton: Vec<Document>,
@@ -678,8 +676,9 @@ impl<'a> Builder<'a> {
         segmenter: &'a Segmenter,
         progress: &'a dyn Progress,
     ) -> tantivy::Result<Builder<'a>> {
-        let tokenizer = ZhTokenizer::new(segmenter.clone());
-        index.tokenizers().register(TOKENIZER, tokenizer.clone());
+        index
+            .tokenizers()
+            .register(TOKENIZER, ZhTokenizer::new(segmenter.clone()));
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
@@ -688,7 +687,6 @@ impl<'a> Builder<'a> {
         Ok(Builder {
             writer,
             fields: schema().1,
-            tokenizer,
             progress,
             skeleton: Vec::new(),
             positions: 0,
@@ -706,12 +704,13 @@ impl<'a> Builder<'a> {
                 if position.duties.is_empty() {
                     continue;
                 }
-                // The title is segmented once for all the position's duties.
-                let title = self.pretokenized(&position.title);
+                // The title goes with every duty as plain text: the tokenizer remembers its
+                // clauses, so it is cut once. (Pre-tokenized text would be cheaper to cut but
+                // costs more: tantivy keeps it in the document as JSON and parses it back.)
                 for duty in std::mem::take(&mut position.duties) {
                     let mut doc = TantivyDocument::default();
                     doc.add_text(fields.text, &duty.text);
-                    doc.add_pre_tokenized_text(fields.title, title.clone());
+                    doc.add_text(fields.title, &position.title);
                     if let Some(n) = &duty.n {
                         doc.add_text(fields.n, n);
                     }
@@ -725,19 +724,6 @@ impl<'a> Builder<'a> {
             self.skeleton.push(document);
         }
         Ok(())
-    }
-
-    fn pretokenized(&mut self, text: &str) -> tantivy::tokenizer::PreTokenizedString {
-        use tantivy::tokenizer::{TokenStream, Tokenizer};
-        let mut tokens = Vec::new();
-        let mut stream = self.tokenizer.token_stream(text);
-        while stream.advance() {
-            tokens.push(stream.token().clone());
-        }
-        tantivy::tokenizer::PreTokenizedString {
-            text: text.to_string(),
-            tokens,
-        }
     }
 
     fn finish(mut self, fingerprint: &str) -> tantivy::Result<(Corpus, IndexMeta)> {
