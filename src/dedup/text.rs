@@ -108,26 +108,36 @@ impl Vocabulary {
     /// added or dropped), or a negation was added or dropped. Clauses added or dropped, and
     /// function characters swapped (就 → 对), do not count.
     pub fn says_something_else(&self, a: &str, b: &str) -> bool {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        hunks(&a, &b).into_iter().any(|(old, new)| {
-            let old: Vec<char> = old
-                .iter()
-                .copied()
-                .filter(|c| !self.function.contains(c))
-                .collect();
-            let new: Vec<char> = new
-                .iter()
-                .copied()
-                .filter(|c| !self.function.contains(c))
-                .collect();
-            match (old.is_empty(), new.is_empty()) {
-                (true, true) => false,
-                (false, false) => true,
-                (false, true) => self.has_negation(&old),
-                (true, false) => self.has_negation(&new),
-            }
+        // Clustering asks this about a million pairs: the characters go into buffers the thread
+        // keeps, and a stretch is copied without function characters only to look for a
+        // negation in it.
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(Vec<char>, Vec<char>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        BUFFERS.with_borrow_mut(|(a_chars, b_chars)| {
+            a_chars.clear();
+            a_chars.extend(a.chars());
+            b_chars.clear();
+            b_chars.extend(b.chars());
+            let content = |stretch: &[char]| stretch.iter().any(|c| !self.function.contains(c));
+            hunks(a_chars, b_chars).into_iter().any(|(old, new)| {
+                match (content(old), content(new)) {
+                    (false, false) => false,
+                    (true, true) => true,
+                    (true, false) => self.has_negation(&self.without_function(old)),
+                    (false, true) => self.has_negation(&self.without_function(new)),
+                }
+            })
         })
+    }
+
+    fn without_function(&self, stretch: &[char]) -> Vec<char> {
+        stretch
+            .iter()
+            .copied()
+            .filter(|c| !self.function.contains(c))
+            .collect()
     }
 
     fn has_negation(&self, text: &[char]) -> bool {
