@@ -458,7 +458,9 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
         if !options.raw && total > 0.0 {
             for candidate in &mut candidates {
-                candidate.score *= coverage_factor(&candidate.matched, &weights, total);
+                candidate.score = quantize(
+                    candidate.score * coverage_factor(&candidate.matched, &weights, total),
+                );
             }
         }
         candidates
@@ -472,6 +474,11 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         GroupBy::Duty => candidates.iter().take(limit).collect(),
         GroupBy::Position => best_positions(&candidates, limit),
     };
+    let terms: HashSet<&str> = analyzed
+        .concepts
+        .iter()
+        .flat_map(|c| c.terms.iter().map(|t| t.text.as_str()))
+        .collect();
     let mut hits = Vec::with_capacity(shown.len());
     for candidate in shown {
         let doc: TantivyDocument = searcher
@@ -481,7 +488,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         hit.spans = if options.raw {
             match_spans(&index.segmenter, &hit.text, &highlight_terms)
         } else {
-            coverage(&index.segmenter, &hit.text, &hit.position, &analyzed).1
+            query_spans(&index.segmenter, &hit.text, &terms)
         };
         hit.matched = candidate.matched.len();
         hits.push(hit);
@@ -626,7 +633,7 @@ fn top_docs(
                     return threshold;
                 }
                 heap.push((
-                    Reverse(Score(score)),
+                    Reverse(Score(quantize(score))),
                     tantivy::DocAddress::new(segment as u32, doc),
                 ));
                 if heap.len() > k {
@@ -645,6 +652,14 @@ fn top_docs(
         .collect();
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     Ok(top)
+}
+
+/// `score` rounded to 16 significant bits (relative error ≤ 2⁻¹⁶). Block-max WAND sums a
+/// duty's term scores in an order that depends on the other documents and on the threshold, so
+/// two duties with the same text could differ in the last bits and their order (and which of
+/// them makes a pool) was an accident of pruning; rounded, they tie and corpus order decides.
+fn quantize(score: f32) -> f32 {
+    f32::from_bits(score.to_bits().wrapping_add(0x80) & !0xff)
 }
 
 /// A score ordered by `total_cmp` (scores are never NaN).
@@ -784,7 +799,7 @@ fn best_duties(
                         matched.push(c);
                     }
                 }
-                let score = score * coverage_factor(&matched, weights, total);
+                let score = quantize(score * coverage_factor(&matched, weights, total));
                 let full = best.len() >= limit;
                 if full && score < best[limit - 1].score {
                     return threshold;
@@ -808,9 +823,9 @@ fn best_duties(
                     best.truncate(limit);
                 }
                 if best.len() >= limit {
-                    // A duty scoring exactly the worst kept score may still tie it and come
-                    // first in corpus order: keep the bound a hair below.
-                    threshold = best[limit - 1].score * (1.0 - 1e-6);
+                    // A duty scoring about the worst kept score may still tie it once
+                    // quantized and come first in corpus order: keep the bound a little below.
+                    threshold = best[limit - 1].score * (1.0 - 1e-4);
                 }
                 threshold
             })
@@ -909,29 +924,29 @@ fn build_query(
     field: tantivy::schema::Field,
     title: tantivy::schema::Field,
 ) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // A term several concepts share (a synonym of two typed words) is one clause with the sum
+    // of its boosts: BM25 is linear in the boost, and every clause is a scorer WAND must move.
+    let mut boosts: Vec<(Term, f32)> = Vec::new();
+    let mut add = |term: Term, boost: f32| match boosts.iter_mut().find(|(t, _)| *t == term) {
+        Some((_, sum)) => *sum += boost,
+        None => boosts.push((term, boost)),
+    };
     for concept in &analyzed.concepts {
         for t in &concept.terms {
-            let term = TermQuery::new(
-                Term::from_field_text(field, &t.text),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), t.boost)),
-            ));
+            add(Term::from_field_text(field, &t.text), t.boost);
             if matches!(t.origin, Origin::Typed | Origin::English) {
-                let term = TermQuery::new(
-                    Term::from_field_text(title, &t.text),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), TITLE_BOOST * t.boost)),
-                ));
+                add(Term::from_field_text(title, &t.text), TITLE_BOOST * t.boost);
             }
         }
     }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = boosts
+        .into_iter()
+        .map(|(term, boost)| {
+            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+            (Occur::Should, query)
+        })
+        .collect();
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -1000,40 +1015,17 @@ fn concept_weights(
         .collect()
 }
 
-/// Which concepts `text` matches (their indexes), and the character spans of the matching words.
-fn coverage(
-    segmenter: &Segmenter,
-    text: &str,
-    title: &str,
-    analyzed: &AnalyzedQuery,
-) -> (Vec<usize>, Vec<(usize, usize)>) {
-    let tokens = segmenter.tokens(text);
-    let title_tokens = segmenter.tokens(title);
-    let present: HashSet<&str> = tokens
-        .iter()
-        .chain(&title_tokens)
-        .map(|t| t.text.as_str())
-        .collect();
-    let mut wanted: HashSet<&str> = HashSet::new();
-    let mut matched = Vec::new();
-    for (i, concept) in analyzed.concepts.iter().enumerate() {
-        let hits: Vec<&str> = concept
-            .terms
-            .iter()
-            .map(|t| t.text.as_str())
-            .filter(|t| present.contains(t))
-            .collect();
-        if !hits.is_empty() {
-            matched.push(i);
-            wanted.extend(hits);
-        }
-    }
-    let spans = tokens
-        .iter()
-        .filter(|t| wanted.contains(t.text.as_str()))
+/// The character spans of the words of `text` that are terms of the query (`terms`: every
+/// concept's terms). A word of the duty is marked whenever it is a term of some concept: the
+/// title can add concepts a duty matches, but only words of the text are marked.
+fn query_spans(segmenter: &Segmenter, text: &str, terms: &HashSet<&str>) -> Vec<(usize, usize)> {
+    let spans = segmenter
+        .tokens(text)
+        .into_iter()
+        .filter(|t| terms.contains(t.text.as_str()))
         .map(|t| (t.start, t.end))
         .collect();
-    (matched, merge_spans(spans))
+    merge_spans(spans)
 }
 
 fn match_spans(segmenter: &Segmenter, text: &str, terms: &[String]) -> Vec<(usize, usize)> {
@@ -1207,6 +1199,16 @@ mod tests {
         let page = include_str!("../corpus/4s店岗位职责合集.txt");
         let pasted = analyze(page, shipped_segmenter(), &vocabulary);
         assert_eq!(pasted.concepts.len(), MAX_CONCEPTS);
+    }
+
+    #[test]
+    fn quantized_scores_tie_when_only_the_last_bits_differ() {
+        let a = f32::from_bits(17.392_85_f32.to_bits() & !0xff);
+        let b = f32::from_bits(a.to_bits() + 1);
+        assert_eq!(quantize(a), quantize(b));
+        assert!((quantize(a) - a).abs() <= a / 65536.0);
+        assert!(quantize(20.0) > quantize(19.99));
+        assert_eq!(quantize(0.0), 0.0);
     }
 
     #[test]
