@@ -683,7 +683,10 @@ impl<'a> Builder<'a> {
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 4);
-        let writer = index.writer_with_num_threads(threads, 40_000_000 * threads)?;
+        // A larger arena per thread means fewer, larger segments and fewer merges: 64 MB
+        // instead of 40 saved about 5 % of the build's CPU at 1M duties for 40 MB more peak
+        // memory (now that the inputs are streamed, the build peaks near 330 MB there).
+        let writer = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
         Ok(Builder {
             writer,
             fields: schema().1,
