@@ -477,64 +477,19 @@ fn band_hash(set: &[u32], seeds: &[(u64, u64)]) -> u64 {
     let mut hash = 0x243F_6A88_85A3_08D3u64;
     // Up to eight rows in one pass over the set.
     for seeds in seeds.chunks(8) {
-        let minima = row_minima(set, seeds);
-        for &minimum in &minima[..seeds.len()] {
+        let mut minima = [u32::MAX; 8];
+        let minima = &mut minima[..seeds.len()];
+        for &x in set {
+            for (minimum, &(multiplier, addend)) in minima.iter_mut().zip(seeds) {
+                let row = ((x as u64).wrapping_mul(multiplier).wrapping_add(addend) >> 32) as u32;
+                *minimum = (*minimum).min(row);
+            }
+        }
+        for &minimum in minima.iter() {
             hash = mix(hash ^ minimum as u64);
         }
     }
     hash
-}
-
-/// For each of up to eight `seeds`, the minimum over `set` of its multiply-add-shift hash (the
-/// lanes past `seeds.len()` are unspecified). The signature is most of LSH's cost: where the
-/// processor has AVX-512 the eight rows are one vector multiply per element, with the same
-/// results as the plain loop.
-fn row_minima(set: &[u32], seeds: &[(u64, u64)]) -> [u32; 8] {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512dq") {
-            let mut multipliers = [1u64; 8];
-            let mut addends = [0u64; 8];
-            for (lane, &(multiplier, addend)) in seeds.iter().enumerate() {
-                multipliers[lane] = multiplier;
-                addends[lane] = addend;
-            }
-            // SAFETY: the features the function is compiled for were just detected.
-            return unsafe { row_minima_avx512(set, &multipliers, &addends) };
-        }
-    }
-    row_minima_plain(set, seeds)
-}
-
-/// [`row_minima`] one row at a time, on any processor.
-fn row_minima_plain(set: &[u32], seeds: &[(u64, u64)]) -> [u32; 8] {
-    let mut minima = [u32::MAX; 8];
-    for &x in set {
-        for (minimum, &(multiplier, addend)) in minima.iter_mut().zip(seeds) {
-            let row = ((x as u64).wrapping_mul(multiplier).wrapping_add(addend) >> 32) as u32;
-            *minimum = (*minimum).min(row);
-        }
-    }
-    minima
-}
-
-/// [`row_minima`] over all eight lanes, written so the compiler makes each element one vector
-/// multiply, add, shift and minimum.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq")]
-fn row_minima_avx512(set: &[u32], multipliers: &[u64; 8], addends: &[u64; 8]) -> [u32; 8] {
-    let mut minima = [u64::MAX; 8];
-    for &x in set {
-        let x = x as u64;
-        for lane in 0..8 {
-            let row = x
-                .wrapping_mul(multipliers[lane])
-                .wrapping_add(addends[lane])
-                >> 32;
-            minima[lane] = minima[lane].min(row);
-        }
-    }
-    minima.map(|minimum| minimum as u32)
 }
 
 /// The (odd multiplier, addend) of hash function `index`, fixed so results are reproducible.
@@ -600,31 +555,6 @@ mod tests {
         assert_eq!(jaccard(&a, &a), 1.0);
         assert_eq!(shingles("销").len(), 1);
         assert!(shingles("").is_empty());
-    }
-
-    #[test]
-    fn vector_and_plain_row_minima_agree() {
-        let seeds: Vec<(u64, u64)> = (0..8).map(seed).collect();
-        let mut state = 1u64;
-        for length in [1usize, 2, 7, 8, 9, 40, 200] {
-            let set: Vec<u32> = (0..length)
-                .map(|_| {
-                    state = mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
-                    state as u32
-                })
-                .collect();
-            for rows in 1..=8 {
-                let (fast, plain) = (
-                    row_minima(&set, &seeds[..rows]),
-                    row_minima_plain(&set, &seeds[..rows]),
-                );
-                assert_eq!(
-                    fast[..rows],
-                    plain[..rows],
-                    "{length} elements, {rows} rows"
-                );
-            }
-        }
     }
 
     #[test]
