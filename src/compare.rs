@@ -6,14 +6,18 @@
 //! one-to-one assignment (Kuhn–Munkres) in which every duty may instead take an "unmatched" slot
 //! worth the threshold, then a pass that finds duties one side split in two.
 
+use crate::dedup::minhash::BuildTextHasher;
 use crate::model::{Document, Position, PositionKind};
 use crate::normalize;
 use crate::sets::shared_count;
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use similar::{ChangeTag, TextDiff};
+use similar::{Algorithm, ChangeTag, DiffTag, DiffableStr, TextDiff};
 use std::collections::HashMap;
+
+/// The index's tables: millions of lookups of bigrams and keys, none of them crafted.
+type FastMap<K, V> = HashMap<K, V, BuildTextHasher>;
 
 /// Pairs scoring below this stay unmatched. Tuned on the shipped corpus: reworded copies of one
 /// duty score 0.6–0.95, unrelated duties of one role 0.1–0.35.
@@ -682,19 +686,87 @@ pub fn display_text(text: &str) -> String {
 pub fn inline_diff(a: &str, b: &str) -> Vec<DiffSpan> {
     // A closing 。 or ; says nothing about the duty: left out so it never shows as an edit.
     let closing: &[char] = &[';', '。', ',', '、', '.', ' '];
-    let a = display_text(a).trim_end_matches(closing).to_string();
-    let b = display_text(b).trim_end_matches(closing).to_string();
-    let diff = TextDiff::configure().diff_unicode_words(a.as_str(), b.as_str());
+    let a = display_text(a);
+    let b = display_text(b);
+    let (a, b) = (a.trim_end_matches(closing), b.trim_end_matches(closing));
+    let a_words = a.tokenize_unicode_words();
+    let b_words = b.tokenize_unicode_words();
     let mut raw: Vec<DiffSpan> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => DiffOp::Equal,
-            ChangeTag::Delete => DiffOp::Delete,
-            ChangeTag::Insert => DiffOp::Insert,
-        };
-        push_span(&mut raw, op, change.value());
+    if a_words.len() > DIFF_WORDS_BY_NUMBER || b_words.len() > DIFF_WORDS_BY_NUMBER {
+        let diff = TextDiff::configure().diff_unicode_words(a, b);
+        for change in diff.iter_all_changes() {
+            let op = match change.tag() {
+                ChangeTag::Equal => DiffOp::Equal,
+                ChangeTag::Delete => DiffOp::Delete,
+                ChangeTag::Insert => DiffOp::Insert,
+            };
+            push_span(&mut raw, op, change.value());
+        }
+        return cleanup(raw);
+    }
+    // The same Myers diff with the same hooks as `TextDiff` over these words (which it runs
+    // as is up to 100 words a side), on numbers instead of strings: equal words get equal
+    // numbers, so the operations are the same.
+    let (a_numbers, b_numbers) = word_numbers(&a_words, &b_words);
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &a_numbers, &b_numbers);
+    let (a_ends, b_ends) = (word_ends(&a_words), word_ends(&b_words));
+    let text = |s: &'_ str, ends: &[usize], range: std::ops::Range<usize>| -> String {
+        s[ends[range.start]..ends[range.end]].to_string()
+    };
+    for op in &ops {
+        let (tag, old, new) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push_span(&mut raw, DiffOp::Equal, &text(a, &a_ends, old)),
+            DiffTag::Delete => push_span(&mut raw, DiffOp::Delete, &text(a, &a_ends, old)),
+            DiffTag::Insert => push_span(&mut raw, DiffOp::Insert, &text(b, &b_ends, new)),
+            DiffTag::Replace => {
+                push_span(&mut raw, DiffOp::Delete, &text(a, &a_ends, old));
+                push_span(&mut raw, DiffOp::Insert, &text(b, &b_ends, new));
+            }
+        }
     }
     cleanup(raw)
+}
+
+/// Up to this many words a side, [`inline_diff`] diffs word numbers (`TextDiff` runs the plain
+/// Myers diff over its words up to 100 a side, and another route above).
+const DIFF_WORDS_BY_NUMBER: usize = 100;
+
+/// A number per word, equal for equal words: a one-character word is its code point, a longer
+/// one (a Latin run, spaces) a number above every code point.
+fn word_numbers<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
+    let mut longer: Vec<&'t str> = Vec::new();
+    let mut number = |word: &'t str| -> u32 {
+        let mut chars = word.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => c as u32,
+            _ => {
+                let k = match longer.iter().position(|w| *w == word) {
+                    Some(k) => k,
+                    None => {
+                        longer.push(word);
+                        longer.len() - 1
+                    }
+                };
+                0x11_0000 + k as u32
+            }
+        }
+    };
+    let a_numbers = a.iter().map(|w| number(w)).collect();
+    let b_numbers = b.iter().map(|w| number(w)).collect();
+    (a_numbers, b_numbers)
+}
+
+/// Byte offsets where each word starts, and the end: words `i..j` are `text[ends[i]..ends[j]]`.
+fn word_ends(words: &[&str]) -> Vec<usize> {
+    let mut ends = Vec::with_capacity(words.len() + 1);
+    let mut at = 0;
+    ends.push(0);
+    for w in words {
+        at += w.len();
+        ends.push(at);
+    }
+    ends
 }
 
 fn push_span(spans: &mut Vec<DiffSpan>, op: DiffOp, text: &str) {
@@ -809,7 +881,7 @@ pub fn coverage(
     let mut rows: Vec<Vec<Member>> = Vec::new();
     // Each row's distinct keys (a row's score is its best wording's, and a wording's score
     // depends on its key only), each with its wording in the index.
-    let mut row_keys: Vec<HashMap<String, usize>> = Vec::new();
+    let mut row_keys: Vec<FastMap<String, usize>> = Vec::new();
     let all_features: Vec<Vec<Features>> = positions
         .par_iter()
         .map(|(_, position)| {
@@ -821,66 +893,85 @@ pub fn coverage(
         })
         .collect();
     let mut index = WordingIndex::new(threshold, all_features.iter().flatten(), COMMON_BIGRAMS);
-    // One set of buffers per thread: a store's duties are looked up in parallel.
-    let mut scratches: Vec<Scratch> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Scratch::default())
-        .collect();
-    for (column, features) in all_features.into_iter().enumerate() {
-        // Each duty's rows scoring at least the threshold (the others weigh nothing).
-        let chunk = features.len().div_ceil(scratches.len()).max(1);
-        let row_count = rows.len();
-        let candidates: Vec<Vec<(usize, f64)>> = features
-            .par_chunks(chunk)
-            .zip(scratches.par_iter_mut())
-            .map(|(duties, scratch)| {
-                duties
-                    .iter()
-                    .map(|f| index.best_rows(f, row_count, scratch))
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
+    // Stores are taken in batches. A batch's duties are first looked up in parallel against
+    // the wordings of the stores before it; then, store by store, against the wordings the
+    // batch's earlier stores added. A row's score is its best wording's, so the two lookups
+    // together give what one lookup against every wording before the store would.
+    let mut scratch = Scratch::default();
+    let mut all_features = all_features;
+    let mut batch_start = 0;
+    while batch_start < all_features.len() {
+        let batch_end = (batch_start + BATCH_STORES).min(all_features.len());
+        let frozen = index.wordings.len();
+        let frozen_rows = rows.len();
+        let batch: Vec<&Features> = all_features[batch_start..batch_end]
+            .iter()
             .flatten()
             .collect();
-        // The assignment runs over the rows some duty could match, in row order.
-        let mut columns: Vec<usize> = candidates.iter().flatten().map(|c| c.0).collect();
-        columns.sort_unstable();
-        columns.dedup();
-        let scores: Vec<Vec<f64>> = candidates
-            .iter()
-            .map(|c| {
-                let mut line = vec![0.0; columns.len()];
-                for &(row, s) in c {
-                    if let Ok(k) = columns.binary_search(&row) {
-                        line[k] = s;
-                    }
-                }
-                line
+        let mut found: std::vec::IntoIter<Vec<(usize, f64)>> = batch
+            .par_iter()
+            .map_init(Scratch::default, |scratch, f| {
+                index.best_rows_among(f, 0..frozen, frozen_rows, &[], scratch)
             })
-            .collect();
-        let assignment = assign(&scores, features.len(), columns.len(), threshold);
-        for (duty, (f, row)) in features.into_iter().zip(assignment).enumerate() {
-            let row = match row {
-                Some(k) => columns[k],
-                None => {
-                    rows.push(Vec::new());
-                    row_keys.push(HashMap::new());
-                    rows.len() - 1
-                }
-            };
-            let wording = match row_keys[row].get(&f.key) {
-                Some(&w) => w,
-                None => {
-                    row_keys[row].insert(f.key.clone(), index.wordings.len());
-                    index.add(row, f)
-                }
-            };
-            rows[row].push(Member {
-                column,
-                duty,
-                wording,
-            });
+            .collect::<Vec<_>>()
+            .into_iter();
+        let stores = all_features[batch_start..batch_end].iter_mut();
+        for (column, store) in (batch_start..).zip(stores) {
+            let features = std::mem::take(store);
+            // Each duty's rows scoring at least the threshold (the others weigh nothing).
+            let candidates: Vec<Vec<(usize, f64)>> = features
+                .iter()
+                .map(|f| {
+                    let known = found.next().unwrap_or_default();
+                    if index.wordings.len() == frozen {
+                        known
+                    } else {
+                        let added = frozen..index.wordings.len();
+                        index.best_rows_among(f, added, rows.len(), &known, &mut scratch)
+                    }
+                })
+                .collect();
+            // The assignment runs over the rows some duty could match, in row order.
+            let mut columns: Vec<usize> = candidates.iter().flatten().map(|c| c.0).collect();
+            columns.sort_unstable();
+            columns.dedup();
+            let scores: Vec<Vec<f64>> = candidates
+                .iter()
+                .map(|c| {
+                    let mut line = vec![0.0; columns.len()];
+                    for &(row, s) in c {
+                        if let Ok(k) = columns.binary_search(&row) {
+                            line[k] = s;
+                        }
+                    }
+                    line
+                })
+                .collect();
+            let assignment = assign(&scores, features.len(), columns.len(), threshold);
+            for (duty, (f, row)) in features.into_iter().zip(assignment).enumerate() {
+                let row = match row {
+                    Some(k) => columns[k],
+                    None => {
+                        rows.push(Vec::new());
+                        row_keys.push(FastMap::default());
+                        rows.len() - 1
+                    }
+                };
+                let wording = match row_keys[row].get(&f.key) {
+                    Some(&w) => w,
+                    None => {
+                        row_keys[row].insert(f.key.clone(), index.wordings.len());
+                        index.add(row, f)
+                    }
+                };
+                rows[row].push(Member {
+                    column,
+                    duty,
+                    wording,
+                });
+            }
         }
+        batch_start = batch_end;
     }
 
     let text_of = |m: &Member| positions[m.column].1.duties[m.duty].text.as_str();
@@ -910,26 +1001,35 @@ pub fn coverage(
                 diff: Vec::new(),
             })
             .collect();
-        for m in &members {
-            let duty = &positions[m.column].1.duties[m.duty];
-            let same = m.wording == representative.wording;
-            cells[m.column] = Cell {
-                kind: if same {
-                    CellKind::Same
-                } else {
-                    CellKind::Reworded
-                },
-                text: Some(duty.text.clone()),
-                similarity: Some(round3(
-                    index.wordings[m.wording].similarity(representative_features),
-                )),
-                line: Some(duty.line),
-                diff: if same {
-                    Vec::new()
-                } else {
-                    inline_diff(representative_text, &duty.text)
-                },
-            };
+        // A row's cells are built in parallel too: one row may hold most of the diffs.
+        let filled: Vec<(usize, Cell)> = members
+            .par_iter()
+            .with_min_len(16)
+            .map(|m| {
+                let duty = &positions[m.column].1.duties[m.duty];
+                let same = m.wording == representative.wording;
+                let cell = Cell {
+                    kind: if same {
+                        CellKind::Same
+                    } else {
+                        CellKind::Reworded
+                    },
+                    text: Some(duty.text.clone()),
+                    similarity: Some(round3(
+                        index.wordings[m.wording].similarity(representative_features),
+                    )),
+                    line: Some(duty.line),
+                    diff: if same {
+                        Vec::new()
+                    } else {
+                        inline_diff(representative_text, &duty.text)
+                    },
+                };
+                (m.column, cell)
+            })
+            .collect();
+        for (column, cell) in filled {
+            cells[column] = cell;
         }
         let present = members.len();
         let first = &members[0];
@@ -957,19 +1057,27 @@ pub fn coverage(
 /// postings (their postings would span most wordings).
 const COMMON_BIGRAMS: usize = 128;
 
-/// What the candidate scan of [`WordingIndex`] reads of a wording, kept dense so the scan over
-/// every wording stays in cache.
-#[derive(Debug, Clone, Copy)]
-struct Sketch {
-    /// Which of the common bigrams the wording has.
-    common: [u64; 2],
-    char_mask: [u64; 4],
-    row: u32,
-    bigrams: u32,
-    words: u32,
+/// What the candidate scan of [`WordingIndex`] reads of the wordings, one array per field (each
+/// wording's 64 bytes spread over them), so the scan reads every array in order and the
+/// compiler can run it over several wordings at once (vector popcount where the CPU has it).
+#[derive(Debug, Default)]
+struct Sketches {
+    /// Which of the common bigrams each wording has (bits 0–63, 64–127).
+    common: [Vec<u64>; 2],
+    /// The wording's character mask, word by word.
+    char_mask: [Vec<u64>; 4],
+    bigrams: Vec<u32>,
+    words: Vec<u32>,
     /// Words beyond the bits set in `char_mask` (words sharing a bit, Latin runs).
-    word_slack: u32,
+    word_slack: Vec<u32>,
+    row: Vec<u32>,
 }
+
+/// Stores whose duties [`coverage`] looks up in one parallel batch.
+const BATCH_STORES: usize = 32;
+
+/// Wordings the scan looks at before collecting those that passed.
+const SCAN_BLOCK: usize = 256;
 
 /// The distinct wordings of the coverage rows, which finds each row's best score for a new duty
 /// while scoring few pairs exactly. The shared bigrams of a duty and every wording are counted
@@ -982,12 +1090,12 @@ struct WordingIndex {
     /// A pair sharing no bigram scores at most 0.4 (the word half): above that threshold only
     /// wordings sharing bigrams can match.
     indexed: bool,
-    /// The common bigrams, each with its bit in [`Sketch::common`].
-    common: HashMap<u64, u8>,
+    /// The common bigrams, each with its bit in [`Sketches::common`].
+    common: FastMap<u64, u8>,
     wordings: Vec<Features>,
-    sketches: Vec<Sketch>,
+    sketches: Sketches,
     /// Rarer bigram → the wordings having it, in increasing order.
-    postings: HashMap<u64, Vec<u32>>,
+    postings: FastMap<u64, Vec<u32>>,
 }
 
 /// Per-query buffers of [`WordingIndex::best_rows`], reused across queries.
@@ -998,6 +1106,9 @@ struct Scratch {
     candidates: Vec<(f64, u32, u32)>,
     row_best: Vec<f64>,
     rows_touched: Vec<usize>,
+    /// Each row's highest candidate bound and that candidate (`usize::MAX`: none yet).
+    row_top: Vec<(f64, usize)>,
+    top_rows: Vec<usize>,
 }
 
 impl WordingIndex {
@@ -1009,7 +1120,7 @@ impl WordingIndex {
         duties: impl IntoIterator<Item = &'a Features>,
         common_bigrams: usize,
     ) -> WordingIndex {
-        let mut frequency: HashMap<u64, usize> = HashMap::new();
+        let mut frequency: FastMap<u64, usize> = FastMap::default();
         for f in duties {
             for b in &f.bigrams {
                 *frequency.entry(*b).or_default() += 1;
@@ -1029,8 +1140,8 @@ impl WordingIndex {
             indexed: threshold > 0.4 + 1e-9,
             common,
             wordings: Vec::new(),
-            sketches: Vec::new(),
-            postings: HashMap::new(),
+            sketches: Sketches::default(),
+            postings: FastMap::default(),
         }
     }
 
@@ -1057,14 +1168,17 @@ impl WordingIndex {
         for b in rare {
             self.postings.entry(b).or_default().push(d as u32);
         }
-        self.sketches.push(Sketch {
-            common,
-            char_mask: features.char_mask,
-            row: row as u32,
-            bigrams: features.bigrams.len() as u32,
-            words: features.word_count() as u32,
-            word_slack: word_slack(&features),
-        });
+        let sketches = &mut self.sketches;
+        for (k, word) in common.into_iter().enumerate() {
+            sketches.common[k].push(word);
+        }
+        for (k, word) in features.char_mask.into_iter().enumerate() {
+            sketches.char_mask[k].push(word);
+        }
+        sketches.row.push(row as u32);
+        sketches.bigrams.push(features.bigrams.len() as u32);
+        sketches.words.push(features.word_count() as u32);
+        sketches.word_slack.push(word_slack(&features));
         self.wordings.push(features);
         d
     }
@@ -1077,6 +1191,7 @@ impl WordingIndex {
     fn scan_with(
         &self,
         f: &Features,
+        among: std::ops::Range<usize>,
         common: [u64; 2],
         shared: &mut [u32],
         candidates: &mut Vec<(f64, u32, u32)>,
@@ -1088,56 +1203,117 @@ impl WordingIndex {
         // wider margin: it lets through every wording the bound lets through, without
         // dividing.
         let need = self.threshold - 1e-6;
-        for (d, (count, sketch)) in shared.iter_mut().zip(&self.sketches).enumerate() {
-            let n = *count
-                + (common[0] & sketch.common[0]).count_ones()
-                + (common[1] & sketch.common[1]).count_ones();
-            *count = 0;
-            if n == 0 {
-                continue;
+        let s = &self.sketches;
+        let mut passed = [false; SCAN_BLOCK];
+        let mut shared_block = [(0u32, 0u32); SCAN_BLOCK];
+        let mut start = among.start;
+        while start < among.end {
+            let end = (start + SCAN_BLOCK).min(among.end);
+            let len = end - start;
+            // Every array sliced to the block's length, so the loop below has no bounds checks
+            // and no branch: it runs over several wordings at once.
+            let counts = &mut shared[start - among.start..end - among.start];
+            let (common0, common1) = (&s.common[0][start..end], &s.common[1][start..end]);
+            let (mask0, mask1) = (&s.char_mask[0][start..end], &s.char_mask[1][start..end]);
+            let (mask2, mask3) = (&s.char_mask[2][start..end], &s.char_mask[3][start..end]);
+            let (bigrams, words) = (&s.bigrams[start..end], &s.words[start..end]);
+            let slack = &s.word_slack[start..end];
+            let passed = &mut passed[..len];
+            let shared_block = &mut shared_block[..len];
+            for i in 0..len {
+                let n = counts[i]
+                    + (common[0] & common0[i]).count_ones()
+                    + (common[1] & common1[i]).count_ones();
+                counts[i] = 0;
+                // A word whose mask bit the other side lacks is surely not shared.
+                let both = (mask[0] & mask0[i]).count_ones()
+                    + (mask[1] & mask1[i]).count_ones()
+                    + (mask[2] & mask2[i]).count_ones()
+                    + (mask[3] & mask3[i]).count_ones();
+                let shared_words = both + x_slack.min(slack[i]);
+                shared_block[i] = (n, shared_words);
+                let bigram_total = f64::from(x_bigrams as u32 + bigrams[i]);
+                let word_total = f64::from(x_words as u32 + words[i]);
+                // A pair sharing no bigram is never a candidate (see `indexed`).
+                passed[i] = (n != 0)
+                    & (1.2 * f64::from(n) * word_total
+                        + 0.8 * f64::from(shared_words) * bigram_total
+                        >= need * bigram_total * word_total);
             }
-            // Only pairs whose bound (see [`bound_of`]) reaches the threshold
-            // are candidates: a word whose mask bit the other side lacks is surely not
-            // shared.
-            let both = (mask[0] & sketch.char_mask[0]).count_ones()
-                + (mask[1] & sketch.char_mask[1]).count_ones()
-                + (mask[2] & sketch.char_mask[2]).count_ones()
-                + (mask[3] & sketch.char_mask[3]).count_ones();
-            let words = both + x_slack.min(sketch.word_slack);
-            let bigram_total = (x_bigrams + sketch.bigrams as usize) as f64;
-            let word_total = (x_words + sketch.words as usize) as f64;
-            if 1.2 * f64::from(n) * word_total + 0.8 * f64::from(words) * bigram_total
-                < need * bigram_total * word_total
-            {
-                continue;
+            // Only pairs whose bound (see [`bound_of`]) reaches the threshold are candidates.
+            for (i, _) in passed.iter().enumerate().filter(|(_, &p)| p) {
+                let d = start + i;
+                let n = shared_block[i];
+                let bound = bound_of(
+                    (n.0 as usize, n.1 as usize),
+                    (x_bigrams, x_words),
+                    (s.bigrams[d] as usize, s.words[d] as usize),
+                );
+                if bound >= self.threshold - 1e-9 {
+                    candidates.push((bound, d as u32, n.0));
+                }
             }
-            let bound = bound_of(
-                (n as usize, words as usize),
-                (x_bigrams, x_words),
-                (sketch.bigrams as usize, sketch.words as usize),
-            );
-            if bound >= self.threshold - 1e-9 {
-                candidates.push((bound, d as u32, n));
-            }
+            start = end;
         }
     }
 
-    /// [`WordingIndex::scan_with`], with the CPU's popcount instruction where there is one
-    /// (the build targets plain x86-64, whose software popcount is most of the scan's time).
+    /// [`WordingIndex::scan_with`], compiled for the widest vector instructions this CPU has
+    /// (the build targets plain x86-64, whose software popcount would be most of the scan's
+    /// time): AVX-512 with its vector popcount, else AVX2, else the popcount instruction alone.
     fn scan(
         &self,
         f: &Features,
+        among: std::ops::Range<usize>,
         common: [u64; 2],
         shared: &mut [u32],
         candidates: &mut Vec<(f64, u32, u32)>,
     ) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: `scan_popcnt` needs only the popcnt instruction, which this CPU has.
-            unsafe { self.scan_popcnt(f, common, shared, candidates) };
-            return;
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512vpopcntdq") && has!("avx512vl") && has!("popcnt") {
+                // SAFETY: `scan_avx512` needs only the features just detected on this CPU.
+                unsafe { self.scan_avx512(f, among, common, shared, candidates) };
+                return;
+            }
+            if has!("avx2") && has!("popcnt") {
+                // SAFETY: `scan_avx2` needs only the features just detected on this CPU.
+                unsafe { self.scan_avx2(f, among, common, shared, candidates) };
+                return;
+            }
+            if has!("popcnt") {
+                // SAFETY: `scan_popcnt` needs only the popcnt instruction, which this CPU has.
+                unsafe { self.scan_popcnt(f, among, common, shared, candidates) };
+                return;
+            }
         }
-        self.scan_with(f, common, shared, candidates);
+        self.scan_with(f, among, common, shared, candidates);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vpopcntdq,avx512vl,popcnt")]
+    fn scan_avx512(
+        &self,
+        f: &Features,
+        among: std::ops::Range<usize>,
+        common: [u64; 2],
+        shared: &mut [u32],
+        candidates: &mut Vec<(f64, u32, u32)>,
+    ) {
+        self.scan_with(f, among, common, shared, candidates);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    fn scan_avx2(
+        &self,
+        f: &Features,
+        among: std::ops::Range<usize>,
+        common: [u64; 2],
+        shared: &mut [u32],
+        candidates: &mut Vec<(f64, u32, u32)>,
+    ) {
+        self.scan_with(f, among, common, shared, candidates);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -1145,18 +1321,38 @@ impl WordingIndex {
     fn scan_popcnt(
         &self,
         f: &Features,
+        among: std::ops::Range<usize>,
         common: [u64; 2],
         shared: &mut [u32],
         candidates: &mut Vec<(f64, u32, u32)>,
     ) {
-        self.scan_with(f, common, shared, candidates);
+        self.scan_with(f, among, common, shared, candidates);
     }
 
     /// The rows (of `rows`) whose best wording scores at least the threshold against `f`, each
     /// with that best score, in no particular order.
+    #[cfg(test)]
     fn best_rows(&self, f: &Features, rows: usize, scratch: &mut Scratch) -> Vec<(usize, f64)> {
+        self.best_rows_among(f, 0..self.wordings.len(), rows, &[], scratch)
+    }
+
+    /// [`WordingIndex::best_rows`] among the wordings of `among` only, starting from the rows'
+    /// best scores already known in `known` (from the wordings before `among`): the result is
+    /// each row's best over both.
+    fn best_rows_among(
+        &self,
+        f: &Features,
+        among: std::ops::Range<usize>,
+        rows: usize,
+        known: &[(usize, f64)],
+        scratch: &mut Scratch,
+    ) -> Vec<(usize, f64)> {
         let threshold = self.threshold;
         scratch.row_best.resize(rows, f64::NEG_INFINITY);
+        for &(row, s) in known {
+            scratch.rows_touched.push(row);
+            scratch.row_best[row] = s;
+        }
         let score = |d: usize, shared: Option<usize>, scratch: &mut Scratch| {
             let other = &self.wordings[d];
             let s = match shared {
@@ -1166,7 +1362,7 @@ impl WordingIndex {
                 _ => f.similarity(other),
             };
             if s >= threshold {
-                let row = self.sketches[d].row as usize;
+                let row = self.sketches.row[d] as usize;
                 let slot = &mut scratch.row_best[row];
                 if *slot == f64::NEG_INFINITY {
                     scratch.rows_touched.push(row);
@@ -1177,28 +1373,64 @@ impl WordingIndex {
             }
         };
         if !self.indexed || f.bigrams.is_empty() {
-            for d in 0..self.wordings.len() {
+            for d in among {
                 score(d, None, scratch);
             }
         } else {
             let mut shared = std::mem::take(&mut scratch.shared);
             let mut candidates = std::mem::take(&mut scratch.candidates);
-            shared.resize(self.wordings.len(), 0);
+            shared.resize(among.len(), 0);
             let (common, rare) = self.split_bigrams(f);
+            let first = among.start as u32;
             for b in rare {
                 if let Some(list) = self.postings.get(b) {
-                    for &d in list {
-                        shared[d as usize] += 1;
+                    // Postings are in increasing order: those of `among` are one run.
+                    let from = if first == 0 {
+                        0
+                    } else {
+                        list.partition_point(|&d| d < first)
+                    };
+                    for &d in &list[from..] {
+                        if d as usize >= among.end {
+                            break;
+                        }
+                        shared[(d - first) as usize] += 1;
                     }
                 }
             }
-            self.scan(f, common, &mut shared, &mut candidates);
-            // Highest bounds first: once a row has a score, its candidates bounded below it
-            // cannot raise the row's best (the margin covers rounding between bound and score).
-            candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            self.scan(f, among.clone(), common, &mut shared, &mut candidates);
+            // Each row's highest bound first, then the rest: once a row has a score, its
+            // candidates bounded below it cannot raise the row's best (the margin covers
+            // rounding between bound and score). Finding each row's top instead of sorting
+            // every candidate keeps nearly all of the sorted order's pruning.
+            scratch
+                .row_top
+                .resize(rows, (f64::NEG_INFINITY, usize::MAX));
+            for (k, &(bound, d, _)) in candidates.iter().enumerate() {
+                let row = self.sketches.row[d as usize] as usize;
+                let top = &mut scratch.row_top[row];
+                if top.1 == usize::MAX {
+                    scratch.top_rows.push(row);
+                    *top = (bound, k);
+                } else if bound > top.0 {
+                    *top = (bound, k);
+                }
+            }
+            let mut top_rows = std::mem::take(&mut scratch.top_rows);
+            for row in top_rows.drain(..) {
+                let k =
+                    std::mem::replace(&mut scratch.row_top[row], (f64::NEG_INFINITY, usize::MAX)).1;
+                let (_, d, n) = candidates[k];
+                score(d as usize, Some(n as usize), scratch);
+                candidates[k].1 = u32::MAX;
+            }
+            scratch.top_rows = top_rows;
             for &(bound, d, n) in &candidates {
+                if d == u32::MAX {
+                    continue;
+                }
                 let d = d as usize;
-                let row = self.sketches[d].row as usize;
+                let row = self.sketches.row[d] as usize;
                 if bound + 1e-9 < scratch.row_best[row] {
                     continue;
                 }
@@ -1679,6 +1911,80 @@ mod tests {
                     }
                     assert_eq!(found, expected, "{} at {threshold}, {common}", f.text);
                 }
+            }
+        }
+    }
+
+    /// Looking up the wordings in two parts, the second starting from the first's rows, gives
+    /// each row's best score over all of them (as `coverage` does for a batch of stores).
+    #[test]
+    fn lookup_in_two_parts_finds_what_one_lookup_finds() {
+        let pool: Vec<&str> = SALES_MANAGER_480
+            .iter()
+            .chain(SALES_MANAGER_DOCX)
+            .chain(SALES_MANAGER_496)
+            .copied()
+            .chain(["坚持6S管理", "负责4S店CRM系统", "岗", "", "负责展厅"])
+            .collect();
+        let features: Vec<Features> = pool.iter().map(|t| Features::new(t)).collect();
+        let row_of = |i: usize| (i * 7) % 6;
+        for threshold in [0.3, DEFAULT_THRESHOLD, 0.6] {
+            let mut index = WordingIndex::new(threshold, features.iter(), COMMON_BIGRAMS);
+            for (i, f) in features.iter().enumerate() {
+                index.add(row_of(i), f.clone());
+            }
+            let all = index.wordings.len();
+            let mut scratch = Scratch::default();
+            for f in &features {
+                let mut whole = index.best_rows(f, 6, &mut scratch);
+                whole.sort_by_key(|x| x.0);
+                for split in [0, 1, 9, all / 2, all - 1, all] {
+                    let first = index.best_rows_among(f, 0..split, 6, &[], &mut scratch);
+                    let mut both = index.best_rows_among(f, split..all, 6, &first, &mut scratch);
+                    both.sort_by_key(|x| x.0);
+                    assert_eq!(both, whole, "{} split at {split}, {threshold}", f.text);
+                }
+            }
+        }
+    }
+
+    /// The inline diff over word numbers gives the spans of `TextDiff` over the words
+    /// themselves (Han characters, Latin and digit runs, spaces, punctuation).
+    #[test]
+    fn inline_diff_by_numbers_matches_the_text_diff() {
+        let by_text = |a: &str, b: &str| {
+            let closing: &[char] = &[';', '。', ',', '、', '.', ' '];
+            let a = display_text(a);
+            let b = display_text(b);
+            let (a, b) = (a.trim_end_matches(closing), b.trim_end_matches(closing));
+            let diff = TextDiff::configure().diff_unicode_words(a, b);
+            let mut raw = Vec::new();
+            for change in diff.iter_all_changes() {
+                let op = match change.tag() {
+                    ChangeTag::Equal => DiffOp::Equal,
+                    ChangeTag::Delete => DiffOp::Delete,
+                    ChangeTag::Insert => DiffOp::Insert,
+                };
+                push_span(&mut raw, op, change.value());
+            }
+            cleanup(raw)
+        };
+        let pool: Vec<&str> = SALES_MANAGER_480
+            .iter()
+            .chain(SALES_MANAGER_496)
+            .chain(SALES_MANAGER_DOCX)
+            .copied()
+            .chain([
+                "坚持6S管理, 负责4S店CRM系统 and DMS 2.0",
+                "坚持 5S 管理,负责4s店CRM系统 and DMS 3.1",
+                "负责 展厅 的 日常管理",
+                "",
+                "a",
+            ])
+            .collect();
+        for a in &pool {
+            for b in &pool {
+                assert_eq!(inline_diff(a, b), by_text(a, b), "{a} / {b}");
             }
         }
     }
