@@ -285,7 +285,7 @@ fn streaming_reads_files_in_order_a_batch_at_a_time_and_stops_at_an_error() {
     let missing = dir.path().join("missing.txt");
     let options = IngestOptions::default();
 
-    let mut stream = ingest::stream(&[folder.clone()], &options);
+    let mut stream = ingest::stream(std::slice::from_ref(&folder), &options);
     let total: u64 = expected.iter().map(|(_, size)| size).sum();
     assert_eq!(stream.remaining_bytes(), total);
     let first = stream.next().unwrap();
