@@ -549,7 +549,6 @@ fn annotate(
     raw: bool,
     candidates: &mut [Candidate],
 ) -> Result<()> {
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
     let mut by_segment: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, candidate) in candidates.iter().enumerate() {
         by_segment
@@ -570,30 +569,13 @@ fn annotate(
         if raw {
             continue;
         }
-        let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
-        let title = reader
-            .inverted_index(fields.title)
-            .map_err(|e| failed(&e))?;
         for (c, concept) in analyzed.concepts.iter().enumerate() {
             let mut found = vec![false; members.len()];
-            for t in &concept.terms {
-                let mut lookups = vec![(&text, fields.text)];
-                if matches!(t.origin, Origin::Typed | Origin::English) {
-                    lookups.push((&title, fields.title));
-                }
-                for (inverted, field) in lookups {
-                    let term = Term::from_field_text(field, &t.text);
-                    let Some(mut postings) = inverted
-                        .read_postings(&term, IndexRecordOption::Basic)
-                        .map_err(|e| failed(&e))?
-                    else {
-                        continue;
-                    };
-                    for (k, &i) in members.iter().enumerate() {
-                        let doc = candidates[i].address.doc_id;
-                        if postings.doc() <= doc && postings.seek(doc) == doc {
-                            found[k] = true;
-                        }
+            for mut postings in concept_postings(reader, fields, concept)? {
+                for (k, &i) in members.iter().enumerate() {
+                    let doc = candidates[i].address.doc_id;
+                    if postings.doc() <= doc && postings.seek(doc) == doc {
+                        found[k] = true;
                     }
                 }
             }
@@ -605,6 +587,37 @@ fn annotate(
         }
     }
     Ok(())
+}
+
+/// The postings, in one segment, of every term of `concept`: in the duty text, and typed and
+/// English terms in the title as well.
+fn concept_postings(
+    reader: &tantivy::SegmentReader,
+    fields: &crate::index::Fields,
+    concept: &Concept,
+) -> Result<Vec<SegmentPostings>> {
+    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
+    let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
+    let title = reader
+        .inverted_index(fields.title)
+        .map_err(|e| failed(&e))?;
+    let mut postings = Vec::new();
+    for t in &concept.terms {
+        let mut lookups = vec![(&text, fields.text)];
+        if matches!(t.origin, Origin::Typed | Origin::English) {
+            lookups.push((&title, fields.title));
+        }
+        for (inverted, field) in lookups {
+            let term = Term::from_field_text(field, &t.text);
+            if let Some(p) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| failed(&e))?
+            {
+                postings.push(p);
+            }
+        }
+    }
+    Ok(postings)
 }
 
 /// The `k` best documents by score, best first, ties in index order: what tantivy's `TopDocs`
@@ -752,29 +765,9 @@ fn best_duties(
     let mut threshold = f32::MIN;
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let Columns { pos, duty, line } = columns(reader)?;
-        let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
-        let title = reader
-            .inverted_index(fields.title)
-            .map_err(|e| failed(&e))?;
         let mut cursors: Vec<Vec<SegmentPostings>> = Vec::with_capacity(analyzed.concepts.len());
         for concept in &analyzed.concepts {
-            let mut postings = Vec::new();
-            for t in &concept.terms {
-                let mut lookups = vec![(&text, fields.text)];
-                if matches!(t.origin, Origin::Typed | Origin::English) {
-                    lookups.push((&title, fields.title));
-                }
-                for (inverted, field) in lookups {
-                    let term = Term::from_field_text(field, &t.text);
-                    if let Some(p) = inverted
-                        .read_postings(&term, IndexRecordOption::Basic)
-                        .map_err(|e| failed(&e))?
-                    {
-                        postings.push(p);
-                    }
-                }
-            }
-            cursors.push(postings);
+            cursors.push(concept_postings(reader, fields, concept)?);
         }
         let alive = reader.alive_bitset();
         let mut matched = Vec::with_capacity(cursors.len());
