@@ -3,18 +3,12 @@
 //! generated here at run time.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use zhize::ingest::{self, IngestOptions, Warning, WarningKind};
 use zhize::Error;
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
+mod common;
+use common::{write, zip_of};
 
 const GOOD: &str = "销售顾问岗位职责\n1、负责接待到店客户,介绍车辆性能;\n2、跟踪回访意向客户。\n";
 
@@ -52,17 +46,6 @@ fn permissions_enforced(path: &Path) -> bool {
 fn chmod(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        writer.start_file(*name, options).unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
 }
 
 fn document_xml(doctype: &str, body: &str) -> String {

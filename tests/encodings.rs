@@ -1,10 +1,12 @@
 //! The shipped corpus saved as GBK, UTF-16 and .docx (files this test writes) parses to exactly
 //! what the UTF-8 original does, and the command line says which encoding it used.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use zhize::{Corpus, LoadOptions};
+
+mod common;
+use common::{docx, utf16, write};
 
 const CORPUS_FILE: &str = "corpus/4s店岗位职责合集.txt";
 
@@ -28,69 +30,6 @@ fn without_file(corpus: &Corpus) -> Vec<zhize::Document> {
 
 fn original_text() -> String {
     std::fs::read_to_string(CORPUS_FILE).unwrap()
-}
-
-fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
-    let mut bytes = if little_endian {
-        vec![0xFF, 0xFE]
-    } else {
-        vec![0xFE, 0xFF]
-    };
-    for unit in text.encode_utf16() {
-        let pair = if little_endian {
-            unit.to_le_bytes()
-        } else {
-            unit.to_be_bytes()
-        };
-        bytes.extend_from_slice(&pair);
-    }
-    bytes
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// A minimal Word document: one paragraph per line of `text`.
-fn docx(text: &str) -> Vec<u8> {
-    let mut body = String::new();
-    for line in text.lines() {
-        body.push_str(&format!(
-            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
-            escape_xml(line)
-        ));
-    }
-    let document = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
-         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-         <w:body>{body}</w:body></w:document>"
-    );
-    let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-        <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-        <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-        <Override PartName=\"/word/document.xml\" \
-        ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
-        </Types>";
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        zip.start_file("[Content_Types].xml", options).unwrap();
-        zip.write_all(content_types.as_bytes()).unwrap();
-        zip.start_file("word/document.xml", options).unwrap();
-        zip.write_all(document.as_bytes()).unwrap();
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
 }
 
 #[test]
@@ -120,7 +59,14 @@ fn gbk_utf16_and_docx_parse_like_the_utf8_original() {
             ),
             "UTF-8",
         ),
-        (write(dir.path(), "corpus.docx", &docx(&text)), "docx"),
+        (
+            write(
+                dir.path(),
+                "corpus.docx",
+                &docx(&text.lines().collect::<Vec<_>>()),
+            ),
+            "docx",
+        ),
     ];
     for (path, encoding) in &variants {
         let corpus = load(path);
