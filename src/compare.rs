@@ -1111,6 +1111,25 @@ struct Scratch {
     top_rows: Vec<usize>,
 }
 
+/// [`WordingIndex::scan_with`] compiled with the given target features (x86-64 only); calling
+/// it is `unsafe`: the caller must have detected the features on this CPU.
+macro_rules! scan_compiled_for {
+    ($name:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $name(
+            &self,
+            f: &Features,
+            among: std::ops::Range<usize>,
+            common: [u64; 2],
+            shared: &mut [u32],
+            candidates: &mut Vec<(f64, u32, u32)>,
+        ) {
+            self.scan_with(f, among, common, shared, candidates);
+        }
+    };
+}
+
 impl WordingIndex {
     /// An empty index; the `common_bigrams` most frequent bigrams of `duties` (all duties that
     /// will be added or queried) go to masks. Which bigrams are common changes the speed only,
@@ -1290,44 +1309,9 @@ impl WordingIndex {
         self.scan_with(f, among, common, shared, candidates);
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512vpopcntdq,avx512vl,popcnt")]
-    fn scan_avx512(
-        &self,
-        f: &Features,
-        among: std::ops::Range<usize>,
-        common: [u64; 2],
-        shared: &mut [u32],
-        candidates: &mut Vec<(f64, u32, u32)>,
-    ) {
-        self.scan_with(f, among, common, shared, candidates);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,popcnt")]
-    fn scan_avx2(
-        &self,
-        f: &Features,
-        among: std::ops::Range<usize>,
-        common: [u64; 2],
-        shared: &mut [u32],
-        candidates: &mut Vec<(f64, u32, u32)>,
-    ) {
-        self.scan_with(f, among, common, shared, candidates);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "popcnt")]
-    fn scan_popcnt(
-        &self,
-        f: &Features,
-        among: std::ops::Range<usize>,
-        common: [u64; 2],
-        shared: &mut [u32],
-        candidates: &mut Vec<(f64, u32, u32)>,
-    ) {
-        self.scan_with(f, among, common, shared, candidates);
-    }
+    scan_compiled_for!(scan_avx512, "avx512f,avx512vpopcntdq,avx512vl,popcnt");
+    scan_compiled_for!(scan_avx2, "avx2,popcnt");
+    scan_compiled_for!(scan_popcnt, "popcnt");
 
     /// The rows (of `rows`) whose best wording scores at least the threshold against `f`, each
     /// with that best score, in no particular order.
