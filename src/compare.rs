@@ -681,6 +681,23 @@ pub fn display_text(text: &str) -> String {
     out
 }
 
+/// The inline diff of `a` and `b` (already trimmed) through `similar`'s `TextDiff` over its
+/// Unicode words: what [`inline_diff`] does for long texts, and what its diff over word numbers
+/// must equal for short ones.
+fn diff_by_text(a: &str, b: &str) -> Vec<DiffSpan> {
+    let mut raw: Vec<DiffSpan> = Vec::new();
+    let diff = TextDiff::configure().diff_unicode_words(a, b);
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => DiffOp::Equal,
+            ChangeTag::Delete => DiffOp::Delete,
+            ChangeTag::Insert => DiffOp::Insert,
+        };
+        push_span(&mut raw, op, change.value());
+    }
+    cleanup(raw)
+}
+
 /// Character-level inline diff (each Han character a word) from `a` to `b`, with one-character
 /// coincidences between edits folded into the edits so a rewrite reads as one change.
 pub fn inline_diff(a: &str, b: &str) -> Vec<DiffSpan> {
@@ -693,16 +710,7 @@ pub fn inline_diff(a: &str, b: &str) -> Vec<DiffSpan> {
     let b_words = b.tokenize_unicode_words();
     let mut raw: Vec<DiffSpan> = Vec::new();
     if a_words.len() > DIFF_WORDS_BY_NUMBER || b_words.len() > DIFF_WORDS_BY_NUMBER {
-        let diff = TextDiff::configure().diff_unicode_words(a, b);
-        for change in diff.iter_all_changes() {
-            let op = match change.tag() {
-                ChangeTag::Equal => DiffOp::Equal,
-                ChangeTag::Delete => DiffOp::Delete,
-                ChangeTag::Insert => DiffOp::Insert,
-            };
-            push_span(&mut raw, op, change.value());
-        }
-        return cleanup(raw);
+        return diff_by_text(a, b);
     }
     // The same Myers diff with the same hooks as `TextDiff` over these words (which it runs
     // as is up to 100 words a side), on numbers instead of strings: equal words get equal
@@ -1941,17 +1949,7 @@ mod tests {
             let a = display_text(a);
             let b = display_text(b);
             let (a, b) = (a.trim_end_matches(closing), b.trim_end_matches(closing));
-            let diff = TextDiff::configure().diff_unicode_words(a, b);
-            let mut raw = Vec::new();
-            for change in diff.iter_all_changes() {
-                let op = match change.tag() {
-                    ChangeTag::Equal => DiffOp::Equal,
-                    ChangeTag::Delete => DiffOp::Delete,
-                    ChangeTag::Insert => DiffOp::Insert,
-                };
-                push_span(&mut raw, op, change.value());
-            }
-            cleanup(raw)
+            diff_by_text(a, b)
         };
         let pool: Vec<&str> = SALES_MANAGER_480
             .iter()
