@@ -31,6 +31,50 @@ pub struct Document {
     pub positions: Vec<Position>,
 }
 
+/// The id of a position: its document's id and its 1-based ordinal in that document, `d4.p2`.
+/// Computed from the two, never parsed out of the text, so it names the same list wherever it is
+/// shown (list, show, export, search, compare, the web app) and however its title reads.
+pub fn position_id(doc_id: &str, index: usize) -> String {
+    format!("{doc_id}.p{}", index + 1)
+}
+
+/// A position id split back into its document id and 0-based position index (`d4.p2` →
+/// `("d4", 1)`); None when `text` is not shaped like one (`p` may be upper case).
+pub fn parse_position_id(text: &str) -> Option<(&str, usize)> {
+    let text = text.trim();
+    let at = text.rfind('.')?;
+    let (document, rest) = (&text[..at], &text[at + 1..]);
+    let ordinal = rest.strip_prefix(['p', 'P'])?;
+    if document.is_empty() || ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ordinal: usize = ordinal.parse().ok()?;
+    Some((document, ordinal.checked_sub(1)?))
+}
+
+impl Document {
+    /// The id of this document's position at `index` (see [`position_id`]).
+    pub fn position_id(&self, index: usize) -> String {
+        position_id(&self.id, index)
+    }
+
+    /// The id of `position`, one of this document's positions (the document id alone if it is
+    /// not one).
+    pub fn id_of(&self, position: &Position) -> String {
+        self.position_index(position)
+            .map_or_else(|| self.id.clone(), |i| self.position_id(i))
+    }
+
+    /// Where `position` is in this document's list: the same position (by address), else the
+    /// first equal one.
+    pub fn position_index(&self, position: &Position) -> Option<usize> {
+        self.positions
+            .iter()
+            .position(|p| std::ptr::eq(p, position))
+            .or_else(|| self.positions.iter().position(|p| p == position))
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum PositionKind {
@@ -139,6 +183,13 @@ pub struct DutyRecord {
     pub line: usize,
 }
 
+impl DutyRecord {
+    /// The id of the duty's position (see [`position_id`]).
+    pub fn position_id(&self) -> String {
+        position_id(&self.doc_id, self.position_index)
+    }
+}
+
 impl Corpus {
     /// Every duty of every position, in corpus order, with its provenance.
     pub fn duty_records(&self) -> Vec<DutyRecord> {
@@ -170,5 +221,30 @@ impl Corpus {
         self.documents
             .iter()
             .flat_map(|d| d.positions.iter().map(move |p| (d, p)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_ids_round_trip() {
+        assert_eq!(position_id("d4", 1), "d4.p2");
+        assert_eq!(parse_position_id("d4.p2"), Some(("d4", 1)));
+        assert_eq!(parse_position_id(" D12.P10 "), Some(("D12", 9)));
+        for id in [
+            "d4",
+            "d4.p0",
+            "d4.",
+            ".p2",
+            "d4.p",
+            "d4.px",
+            "d4.2",
+            "销售经理",
+            "d4.p-1",
+        ] {
+            assert_eq!(parse_position_id(id), None, "{id}");
+        }
     }
 }

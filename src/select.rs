@@ -1,8 +1,9 @@
-//! select: a store name or document id and a role title as the user typed them in, the matching
-//! documents and positions out — or an error that lists the candidates.
+//! select: a store name or document id and a role title (or a position id, `d4.p2`) as the user
+//! typed them in, the matching documents and positions out — or an error that lists the
+//! candidates.
 
 use crate::error::{Error, Result};
-use crate::model::{Corpus, Document, Position, PositionKind};
+use crate::model::{parse_position_id, Corpus, Document, Position, PositionKind};
 use crate::normalize::for_matching;
 use crate::roles::RoleRules;
 
@@ -116,6 +117,120 @@ pub fn find_positions_with<'a>(
         )));
     }
     Ok(found)
+}
+
+/// The position a position id names (`d4.p2`, see [`crate::model::position_id`]). None when
+/// `text` is not an id of a document of the corpus (it may be a store name); an error listing the
+/// document's positions when the document has no position of that number.
+pub fn find_position_by_id<'a>(
+    corpus: &'a Corpus,
+    text: &str,
+) -> Result<Option<(&'a Document, &'a Position)>> {
+    let Some((doc_id, index)) = parse_position_id(text) else {
+        return Ok(None);
+    };
+    let Some(document) = corpus
+        .documents
+        .iter()
+        .find(|d| d.id.eq_ignore_ascii_case(doc_id))
+    else {
+        return Ok(None);
+    };
+    match document.positions.get(index) {
+        Some(position) => Ok(Some((document, position))),
+        None if document.positions.is_empty() => Err(Error::NotFound(format!(
+            "no position `{}`: {} {} has no positions",
+            text.trim(),
+            document.id,
+            document.store
+        ))),
+        None => Err(Error::NotFound(format!(
+            "no position `{}`: {} {} has {} positions:\n{}",
+            text.trim(),
+            document.id,
+            document.store,
+            document.positions.len(),
+            list_positions(document.positions.iter().map(|p| (document, p)))
+        ))),
+    }
+}
+
+/// The one position that STORE and ROLE name: a position id in `store` names it alone;
+/// otherwise the positions of [`find_positions`], then the title exactly as typed when the
+/// document lists the role under several titles. Several positions left (one document listing
+/// a title three times, untitled lists, several documents) are an error listing each with its
+/// id and first duty.
+pub fn find_position<'a>(
+    corpus: &'a Corpus,
+    store: &str,
+    role: &str,
+) -> Result<(&'a Document, &'a Position)> {
+    find_position_with(corpus, store, role, crate::roles::shipped())
+}
+
+/// [`find_position`] under the given role rules.
+pub fn find_position_with<'a>(
+    corpus: &'a Corpus,
+    store: &str,
+    role: &str,
+    rules: &RoleRules,
+) -> Result<(&'a Document, &'a Position)> {
+    if let Some(found) = find_position_by_id(corpus, store)? {
+        return Ok(found);
+    }
+    let found = find_positions_with(corpus, Some(store), role, rules)?;
+    let typed = for_matching(role.trim());
+    let exact: Vec<(&Document, &Position)> = found
+        .iter()
+        .copied()
+        .filter(|(_, p)| for_matching(&p.title) == typed)
+        .collect();
+    let found = if exact.is_empty() { found } else { exact };
+    match found.as_slice() {
+        [one] => Ok(*one),
+        many => {
+            let documents: std::collections::BTreeSet<&str> =
+                many.iter().map(|(d, _)| d.id.as_str()).collect();
+            let place = if documents.len() == 1 {
+                format!("{} lists", many[0].0.id)
+            } else {
+                format!("{} documents list", documents.len())
+            };
+            Err(Error::Ambiguous(format!(
+                "`{store}:{role}` is ambiguous: {place} {} positions of that name; name one by its id:\n{}",
+                many.len(),
+                list_positions(many.iter().copied())
+            )))
+        }
+    }
+}
+
+/// Positions one per line for messages: id, store, title, duties, line and the first duty.
+pub fn list_positions<'a>(positions: impl Iterator<Item = (&'a Document, &'a Position)>) -> String {
+    positions
+        .map(|(d, p)| {
+            let id = d.id_of(p);
+            let first = p.duties.first().map_or_else(
+                || "(no duties)".to_string(),
+                |duty| {
+                    let text: String = duty.text.chars().take(24).collect();
+                    if duty.text.chars().count() > 24 {
+                        format!("{text}…")
+                    } else {
+                        text
+                    }
+                },
+            );
+            format!(
+                "  {id:<7} {} · {} ({} duties, line {}): {first}",
+                d.store,
+                p.title,
+                p.duties.len(),
+                p.line_start
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Levenshtein distance over characters, for suggestions.

@@ -287,6 +287,7 @@ fn json_has_exactly_the_documented_fields() {
             "doc_id",
             "highlight",
             "position",
+            "position_id",
             "rank",
             "role",
             "score",
@@ -309,7 +310,16 @@ fn json_has_exactly_the_documented_fields() {
     ]));
     assert_eq!(
         keys(&by_position[0]),
-        ["doc_id", "duties", "position", "rank", "role", "score", "store"]
+        [
+            "doc_id",
+            "duties",
+            "position",
+            "position_id",
+            "rank",
+            "role",
+            "score",
+            "store"
+        ]
     );
     assert_eq!(
         keys(&by_position[0]["duties"][0]),

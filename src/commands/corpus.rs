@@ -40,10 +40,12 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// A document id (`d3`) or any unique part of a store or document name.
+    /// A position id (`d4.p2`, see `zhize list positions`), or a document id (`d3`) or any
+    /// unique part of a store or document name.
     pub store: String,
-    /// A position title in any variant (销售经理, 销售部经理, 4S店销售经理岗位职责 …).
-    pub role: String,
+    /// A position title in any variant (销售经理, 销售部经理, 4S店销售经理岗位职责 …); not needed
+    /// with a position id.
+    pub role: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
     /// Print the positions as a JSON array (each in the export shape).
@@ -134,7 +136,8 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
                 .positions()
                 .map(|(d, p)| {
                     json!({
-                        "doc_id": d.id, "store": d.store, "position": p.title, "role": p.role,
+                        "doc_id": d.id, "position_id": d.id_of(p),
+                        "store": d.store, "position": p.title, "role": p.role,
                         "kind": p.kind.as_str(), "duties": p.duties.len(),
                         "line_start": p.line_start, "line_end": p.line_end,
                     })
@@ -186,9 +189,30 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(found(!corpus.documents.is_empty()))
 }
 
-pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {
+pub fn show(mut args: ShowArgs) -> anyhow::Result<ExitCode> {
+    // `show d4.p2 PATH`: clap took the path for ROLE.
+    if zhize::model::parse_position_id(&args.store).is_some() {
+        if let Some(role) = args
+            .role
+            .take_if(|r| std::path::Path::new(r).exists() || r == "-")
+        {
+            args.input.paths.insert(0, role.into());
+        }
+    }
     let corpus = load(&args.input)?;
-    let positions = zhize::select::find_positions(&corpus, Some(&args.store), &args.role)?;
+    let positions = match zhize::select::find_position_by_id(&corpus, &args.store)? {
+        Some(one) => vec![one],
+        None => {
+            let role = args.role.as_deref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "`{}` is not a position id: give a ROLE too (`zhize show {} 销售经理`)",
+                    args.store,
+                    args.store
+                )
+            })?;
+            zhize::select::find_positions(&corpus, Some(&args.store), role)?
+        }
+    };
     let color = !args.json && term::color_enabled();
     let text = if args.json {
         let values: Vec<_> = positions

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 pub fn position_json(document: &Document, position: &Position) -> Value {
     json!({
         "doc_id": document.id,
+        "position_id": document.id_of(position),
         "document": document.title,
         "store": document.store,
         "position": position.title,
@@ -39,7 +40,7 @@ pub fn position_text(
     let mut out = String::new();
     let header = format!(
         "{} {} · {} ({})",
-        paint(&document.id, Style::Dim, color),
+        paint(&document.id_of(position), Style::Dim, color),
         paint(&sanitize(&document.store), Style::Cyan, color),
         paint(&sanitize(&position.title), Style::Bold, color),
         position.kind.as_str(),
@@ -122,7 +123,7 @@ pub fn positions_text(corpus: &Corpus, color: bool) -> String {
     for (d, p) in corpus.positions() {
         out.push_str(&format!(
             "{} {} {} {} {}\n",
-            paint(&fit(&d.id, 4), Style::Dim, color),
+            paint(&fit(&d.id_of(p), 7), Style::Dim, color),
             fit(&sanitize(&d.store), 28),
             fit(&sanitize(&p.title), 22),
             fit(&sanitize(&p.role), 16),

@@ -10,9 +10,9 @@ fn rounded(score: f32) -> f64 {
     (score as f64 * 1000.0).round() / 1000.0
 }
 
-/// The public JSON: by duty, an array of `{rank, score, doc_id, store, position, role, text,
-/// highlight}`; by position, an array of `{rank, score, doc_id, store, position, role,
-/// duties: [{text, highlight, score}]}`.
+/// The public JSON: by duty, an array of `{rank, score, doc_id, position_id, store, position,
+/// role, text, highlight}`; by position, an array of `{rank, score, doc_id, position_id, store,
+/// position, role, duties: [{text, highlight, score}]}`.
 pub fn results_json(results: &SearchResults) -> Value {
     match results.by {
         GroupBy::Duty => Value::Array(
@@ -24,6 +24,7 @@ pub fn results_json(results: &SearchResults) -> Value {
                         "rank": d.rank,
                         "score": rounded(d.score),
                         "doc_id": d.doc_id,
+                        "position_id": crate::model::position_id(&d.doc_id, d.position_index),
                         "store": d.store,
                         "position": d.position,
                         "role": d.role,
@@ -42,6 +43,7 @@ pub fn results_json(results: &SearchResults) -> Value {
                         "rank": p.rank,
                         "score": rounded(p.score),
                         "doc_id": p.doc_id,
+                        "position_id": crate::model::position_id(&p.doc_id, p.position_index),
                         "store": p.store,
                         "position": p.position,
                         "role": p.role,
@@ -116,7 +118,11 @@ pub fn results_text(results: &SearchResults, color: bool, per_position: usize) -
                 out.push_str(&format!(
                     "{:>2}. {} {} · {}  {}\n",
                     d.rank,
-                    paint(&d.doc_id, Style::Dim, color),
+                    paint(
+                        &crate::model::position_id(&d.doc_id, d.position_index),
+                        Style::Dim,
+                        color
+                    ),
                     paint(&sanitize(&d.store), Style::Cyan, color),
                     paint(&sanitize(&d.position), Style::Bold, color),
                     paint(&format!("{:.2}", d.score), Style::Yellow, color),
@@ -146,7 +152,11 @@ pub fn results_text(results: &SearchResults, color: bool, per_position: usize) -
                 out.push_str(&format!(
                     "{:>2}. {} {} · {}{}  {}\n",
                     p.rank,
-                    paint(&p.doc_id, Style::Dim, color),
+                    paint(
+                        &crate::model::position_id(&p.doc_id, p.position_index),
+                        Style::Dim,
+                        color
+                    ),
                     paint(&sanitize(&p.store), Style::Cyan, color),
                     paint(&sanitize(&p.position), Style::Bold, color),
                     role,
