@@ -3,8 +3,8 @@
 //! identical lists, very long duties, arbitrary Unicode. Nothing panics, and the invariants hold:
 //!
 //! - compare: every duty of A and of B is in exactly one pair; `same` ≤ min(|A|, |B|); every
-//!   similarity is in [0, 1]; the inline diff rebuilds both texts; a position compared with itself
-//!   is all `same` with similarity 1.
+//!   similarity is in [0, 1]; the inline diff rebuilds both texts exactly; a position compared
+//!   with itself is all `same` with similarity 1.
 //! - dedup: every duty is a source of exactly one clean-corpus entry (never twice in one);
 //!   identical texts share a group; each group's canonical text is one of its members.
 //!
@@ -16,7 +16,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use zhize::compare::{
-    align_duties, compare_positions, display_text, same_key, CompareOptions, DiffOp, PairKind,
+    align_duties, compare_positions, display_text, rebuild, same_key, shown_spans, CompareOptions,
+    DiffOp, DiffView, PairKind,
 };
 use zhize::dedup::{group_texts, DedupOptions, Deduplication, Level};
 use zhize::{Corpus, Document, Duty, Position, PositionKind};
@@ -206,24 +207,15 @@ fn check_comparison(a: &[String], b: &[String], options: &CompareOptions) {
             .map(|&i| da.positions[0].duties[i].line)
             .collect();
         assert_eq!(pair.a_lines, lines_a);
-        // The inline diff rebuilds both sides (as displayed, closing punctuation aside).
+        // The inline diff rebuilds both sides exactly, and each side's view shows it as
+        // displayed.
         if let (Some(ta), Some(tb)) = (&pair.a, &pair.b) {
-            let closing: &[char] = &[';', '。', ',', '、', '.', ' '];
-            let side = |keep: DiffOp| -> String {
-                pair.diff
-                    .iter()
-                    .filter(|s| s.op == DiffOp::Equal || s.op == keep)
-                    .map(|s| s.text.as_str())
-                    .collect()
-            };
-            assert_eq!(
-                side(DiffOp::Delete),
-                display_text(ta).trim_end_matches(closing)
-            );
-            assert_eq!(
-                side(DiffOp::Insert),
-                display_text(tb).trim_end_matches(closing)
-            );
+            assert_eq!(&rebuild(&pair.diff, DiffOp::Delete), ta);
+            assert_eq!(&rebuild(&pair.diff, DiffOp::Insert), tb);
+            let shown_a = shown_spans(&pair.diff, DiffView::A);
+            assert_eq!(rebuild(&shown_a, DiffOp::Delete), display_text(ta));
+            let shown_b = shown_spans(&pair.diff, DiffView::B);
+            assert_eq!(rebuild(&shown_b, DiffOp::Insert), display_text(tb));
         }
     }
     assert!(seen_a.iter().all(|&n| n == 1), "A duties seen {seen_a:?}");

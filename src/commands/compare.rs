@@ -1,5 +1,7 @@
 //! `zhize compare`: one role between two stores (`ROLE --a STORE --b STORE`, or
-//! `--a STORE:ROLE --b STORE:ROLE`), or a role across every store that defines it (`ROLE --all`).
+//! `--a STORE:ROLE --b STORE:ROLE`, or positions by id `--a d4.p2 --b d4.p3`), two stores'
+//! whole sets of positions (`--a STORE --b STORE`), or a role across every store that defines it
+//! (`ROLE --all`).
 
 use super::InputArgs;
 use anyhow::{anyhow, bail, Context};
@@ -14,15 +16,17 @@ use zhize::{Corpus, Document, Position};
 #[derive(Args, Debug)]
 pub struct CompareArgs {
     /// The role, as any of its titles (销售经理, 销售部经理 …). Optional when --a and --b both
-    /// name one as STORE:ROLE. Without --a/--b, compares the role across all stores (--all).
+    /// name a position (STORE:ROLE or an id); without it, `--a STORE --b STORE` compares the two
+    /// stores' whole sets of positions. Without --a/--b, compares the role across all stores.
     #[arg(value_name = "ROLE")]
     pub role: Option<String>,
-    /// Side A: a document id (`d3`) or a unique part of a store/document name, optionally
-    /// `STORE:ROLE` to pick a different title on this side.
-    #[arg(long = "a", value_name = "STORE[:ROLE]")]
+    /// Side A: a position id (`d4.p2`, see `zhize list positions`), or a document id (`d3`) or
+    /// a unique part of a store/document name, optionally `STORE:ROLE` to pick a different title
+    /// on this side.
+    #[arg(long = "a", value_name = "ID|STORE[:ROLE]")]
     pub a: Option<String>,
     /// Side B, as --a.
-    #[arg(long = "b", value_name = "STORE[:ROLE]")]
+    #[arg(long = "b", value_name = "ID|STORE[:ROLE]")]
     pub b: Option<String>,
     /// A coverage matrix of ROLE across every store that defines it.
     #[arg(long, conflicts_with_all = ["a", "b"])]
@@ -46,6 +50,24 @@ struct Wanted {
     role: String,
 }
 
+/// How a side names what it compares: a position id (`d4.p2`), a store with a role
+/// (`STORE:ROLE`), or a store alone.
+enum Named<'a> {
+    Id(&'a str),
+    Role(&'a str, &'a str),
+    Store(&'a str),
+}
+
+fn named(side: &str) -> Named<'_> {
+    if zhize::model::parse_position_id(side).is_some() {
+        return Named::Id(side.trim());
+    }
+    match split_side(side) {
+        Some((store, role)) => Named::Role(store, role),
+        None => Named::Store(side.trim()),
+    }
+}
+
 pub fn run(mut args: CompareArgs) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.threshold) {
         bail!("--threshold must be between 0 and 1");
@@ -53,18 +75,21 @@ pub fn run(mut args: CompareArgs) -> anyhow::Result<ExitCode> {
     let options = CompareOptions {
         threshold: args.threshold,
     };
-    let explicit_roles = [&args.a, &args.b]
-        .iter()
-        .all(|side| side.as_deref().and_then(split_side).is_some());
-    // `--a X:R --b Y:R PATH`: clap took the first path for ROLE.
-    if explicit_roles {
+    // `--a X --b Y PATH`: clap took the first path for ROLE.
+    if args.a.is_some() || args.b.is_some() {
         if let Some(role) = args.role.take() {
+            let explicit = [&args.a, &args.b].iter().all(|side| {
+                side.as_deref()
+                    .is_some_and(|s| !matches!(named(s), Named::Store(_)))
+            });
             if std::path::Path::new(&role).exists() || role == "-" {
                 args.input.paths.insert(0, PathBuf::from(role));
-            } else {
+            } else if explicit {
                 bail!(
-                    "ROLE `{role}` given besides STORE:ROLE on both sides; give one or the other"
+                    "ROLE `{role}` given besides STORE:ROLE (or a position id) on both sides; give one or the other"
                 );
+            } else {
+                args.role = Some(role);
             }
         }
     }
@@ -78,13 +103,13 @@ pub fn run(mut args: CompareArgs) -> anyhow::Result<ExitCode> {
             run_all(&corpus, &role, &args, &options)
         }
         (Some(a), Some(b)) => {
-            // A side without a role takes ROLE, else the other side's (`--a d1:销售主管 --b d10`).
-            let role_of = |side: &str| split_side(side).map(|(_, role)| role.to_string());
-            let role_for_a = args.role.clone().or_else(|| role_of(b));
-            let role_for_b = args.role.clone().or_else(|| role_of(a));
-            let a = wanted(a, role_for_a.as_deref(), "--a")?;
-            let b = wanted(b, role_for_b.as_deref(), "--b")?;
-            run_pair(&corpus, &a, &b, &args, &options)
+            let (a, b) = (named(a), named(b));
+            if let (Named::Store(a), Named::Store(b), None) = (&a, &b, &args.role) {
+                return run_stores(&corpus, a, b, &args, &options);
+            }
+            let side_a = resolve(&corpus, &a, &b, args.role.as_deref(), "--a")?;
+            let side_b = resolve(&corpus, &b, &a, args.role.as_deref(), "--b")?;
+            run_pair(&corpus, side_a, side_b, &args, &options)
         }
         _ => bail!("give both --a and --b (or --all)"),
     }
@@ -98,69 +123,57 @@ fn split_side(text: &str) -> Option<(&str, &str)> {
     (!store.is_empty() && !role.is_empty()).then_some((store, role))
 }
 
-fn wanted(side: &str, role: Option<&str>, flag: &str) -> anyhow::Result<Wanted> {
-    if let Some((store, role)) = split_side(side) {
-        return Ok(Wanted {
-            store: store.to_string(),
-            role: role.to_string(),
-        });
-    }
-    let role =
-        role.ok_or_else(|| anyhow!("{flag} {side}: which role? Give ROLE, or {flag} {side}:ROLE"))?;
-    Ok(Wanted {
-        store: side.trim().to_string(),
-        role: role.to_string(),
-    })
-}
-
-/// The one position a side names: a `duties` list preferred; several documents are an error
-/// that lists them.
+/// The one position a side names. A position id names it alone; `STORE:ROLE` the role in that
+/// store; a store alone takes ROLE, else the other side's role (`--a d1:销售主管 --b d10`,
+/// `--a d4.p2 --b d21`). Several candidates are an error that lists them with their ids.
 fn resolve<'a>(
     corpus: &'a Corpus,
-    side: &Wanted,
+    side: &Named,
+    other: &Named,
+    role: Option<&str>,
     flag: &str,
 ) -> anyhow::Result<(&'a Document, &'a Position)> {
-    let found = match zhize::select::find_positions(corpus, Some(&side.store), &side.role) {
-        Ok(found) => found,
-        Err(zhize::Error::NotFound(message)) => {
-            return Err(anyhow!(
-                "{flag}: {message}{}",
-                defined_elsewhere(corpus, &side.role)
-            ))
+    let wanted = match side {
+        Named::Id(id) => {
+            return match zhize::select::find_position_by_id(corpus, id) {
+                Ok(Some(found)) => Ok(found),
+                Ok(None) => Err(anyhow!(
+                    "{flag} {id}: no document `{}`; documents are d1 … d{}",
+                    id.split('.').next().unwrap_or(id),
+                    corpus.documents.len()
+                )),
+                Err(error) => Err(anyhow!("{flag}: {error}")),
+            }
         }
-        Err(error) => return Err(anyhow!("{flag}: {error}")),
+        Named::Role(store, role) => Wanted {
+            store: store.to_string(),
+            role: role.to_string(),
+        },
+        Named::Store(store) => {
+            let role = match (role, other) {
+                (Some(role), _) => role.to_string(),
+                (None, Named::Role(_, role)) => role.to_string(),
+                (None, Named::Id(id)) => match zhize::select::find_position_by_id(corpus, id) {
+                    Ok(Some((_, position))) => position.title.clone(),
+                    _ => bail!("{flag} {store}: which role? Give ROLE, or {flag} {store}:ROLE"),
+                },
+                (None, Named::Store(_)) => {
+                    bail!("{flag} {store}: which role? Give ROLE, or {flag} {store}:ROLE")
+                }
+            };
+            Wanted {
+                store: store.to_string(),
+                role,
+            }
+        }
     };
-    // A document listing the role under several titles (金融客服, 金融客服专员 …): the title as
-    // typed picks one.
-    let typed = zhize::normalize::for_matching(&side.role);
-    let exact: Vec<_> = found
-        .iter()
-        .copied()
-        .filter(|(_, p)| zhize::normalize::for_matching(&p.title) == typed)
-        .collect();
-    let found = if exact.is_empty() { found } else { exact };
-    let chosen = compare::one_per_document(&found);
-    match chosen.as_slice() {
-        [one] => Ok(*one),
-        [] => bail!("{flag}: no position `{}` in `{}`", side.role, side.store),
-        many => {
-            let list: Vec<String> = many
-                .iter()
-                .map(|(d, p)| {
-                    format!(
-                        "  {:<4} {} · {} (line {})",
-                        d.id, d.store, p.title, p.line_start
-                    )
-                })
-                .collect();
-            bail!(
-                "{flag}: `{}` matches {} documents defining `{}`; name one by its id:\n{}",
-                side.store,
-                many.len(),
-                side.role,
-                list.join("\n")
-            )
-        }
+    match zhize::select::find_position(corpus, &wanted.store, &wanted.role) {
+        Ok(found) => Ok(found),
+        Err(zhize::Error::NotFound(message)) => Err(anyhow!(
+            "{flag}: {message}{}",
+            defined_elsewhere(corpus, &wanted.role)
+        )),
+        Err(error) => Err(anyhow!("{flag}: {error}")),
     }
 }
 
@@ -180,26 +193,27 @@ fn defined_elsewhere(corpus: &Corpus, role: &str) -> String {
 
 fn run_pair(
     corpus: &Corpus,
-    a: &Wanted,
-    b: &Wanted,
+    side_a: (&Document, &Position),
+    side_b: (&Document, &Position),
     args: &CompareArgs,
     options: &CompareOptions,
 ) -> anyhow::Result<ExitCode> {
-    let side_a = resolve(corpus, a, "--a")?;
-    let side_b = resolve(corpus, b, "--b")?;
     if side_a.0.id == side_b.0.id && std::ptr::eq(side_a.1, side_b.1) {
         bail!(
-            "--a and --b name the same position ({} {} · {}); pick two stores",
-            side_a.0.id,
+            "--a and --b name the same position ({} {} · {}); pick another store, or another list by its id:\n{}",
+            side_a.0.id_of(side_a.1),
             side_a.0.store,
-            side_a.1.title
+            side_a.1.title,
+            zhize::select::list_positions(
+                side_a.0.positions.iter().map(|p| (side_a.0, p))
+            )
         );
     }
     for ((document, position), flag) in [(side_a, "--a"), (side_b, "--b")] {
         if position.duties.is_empty() {
             bail!(
                 "{flag}: {} {} · {} (line {}) lists no duties to compare",
-                document.id,
+                document.id_of(position),
                 document.store,
                 position.title,
                 position.line_start
@@ -212,6 +226,45 @@ fn run_pair(
         write_html(path, Some(&comparison), Some(&coverage))?;
     }
     print_comparison(&comparison, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--a STORE --b STORE` without a role: the two stores' whole sets of positions.
+fn run_stores(
+    corpus: &Corpus,
+    a: &str,
+    b: &str,
+    args: &CompareArgs,
+    options: &CompareOptions,
+) -> anyhow::Result<ExitCode> {
+    let documents = |store: &str, flag: &str| {
+        zhize::select::find_documents(corpus, store).map_err(|e| anyhow!("{flag}: {e}"))
+    };
+    let (a_documents, b_documents) = (documents(a, "--a")?, documents(b, "--b")?);
+    if let Some(shared) = a_documents
+        .iter()
+        .find(|d| b_documents.iter().any(|e| e.id == d.id))
+    {
+        bail!(
+            "--a `{a}` and --b `{b}` both name {} {}; name two stores (or give a ROLE to compare positions of one)",
+            shared.id,
+            shared.store
+        );
+    }
+    let stores = compare::compare_stores(&a_documents, &b_documents, options);
+    if let Some(path) = &args.html {
+        std::fs::write(path, html::stores_report(&stores))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("zhize: wrote {}", path.display());
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stores)?);
+    } else {
+        print!(
+            "{}",
+            view::stores_text(&stores, columns_wanted(), term::color_enabled())
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,8 +17,45 @@ pub struct Coverage {
     pub role: String,
     /// The columns: one position per store (document).
     pub stores: Vec<Side>,
-    /// Common core first (duties most stores have), then duties fewer stores have.
+    /// Common core first (duties more than half the stores have), then the usual duties (two
+    /// stores or more, by how many), then each store's own, store by store.
     pub rows: Vec<CoverageRow>,
+    /// Per store, in the order of `stores`: the indexes of the core rows it lacks.
+    #[serde(default)]
+    pub missing_from_core: Vec<Vec<usize>>,
+}
+
+/// Which part of the matrix a row belongs to.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RowGroup {
+    /// More than half the stores have the duty (with two stores: both).
+    Core,
+    /// Two stores or more, at most half.
+    Usual,
+    /// One store alone.
+    Own,
+}
+
+impl RowGroup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowGroup::Core => "core",
+            RowGroup::Usual => "usual",
+            RowGroup::Own => "own",
+        }
+    }
+}
+
+/// The group of a row present in `present` of `stores` stores.
+pub fn row_group(present: usize, stores: usize) -> RowGroup {
+    if stores > 1 && present * 2 > stores {
+        RowGroup::Core
+    } else if present >= 2 {
+        RowGroup::Usual
+    } else {
+        RowGroup::Own
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -27,6 +64,8 @@ pub struct CoverageRow {
     pub duty: String,
     /// How many stores have the duty (same or reworded).
     pub present: usize,
+    /// Core, usual or one store's own (see [`row_group`]).
+    pub group: RowGroup,
     /// One cell per store, in the order of `stores`.
     pub cells: Vec<Cell>,
 }
@@ -58,6 +97,10 @@ pub struct Cell {
     pub similarity: Option<f64>,
     /// Source line of the store's duty.
     pub line: Option<usize>,
+    /// 0-based index of the store's duty in its position (None when absent): the duty is
+    /// `{position_id}.{duty + 1}` in the HTML report.
+    #[serde(default)]
+    pub duty: Option<usize>,
     /// Inline diff from the row's duty to this store's wording (reworded cells only).
     pub diff: Vec<DiffSpan>,
 }
@@ -196,6 +239,7 @@ pub fn coverage(
                 text: None,
                 similarity: None,
                 line: None,
+                duty: None,
                 diff: Vec::new(),
             })
             .collect();
@@ -217,6 +261,7 @@ pub fn coverage(
                         index.wordings[m.wording].similarity(representative_features),
                     )),
                     line: Some(duty.line),
+                    duty: Some(m.duty),
                     diff: if same {
                         Vec::new()
                     } else {
@@ -236,6 +281,7 @@ pub fn coverage(
             CoverageRow {
                 duty: representative_text.to_string(),
                 present,
+                group: row_group(present, positions.len()),
                 cells,
             },
         )
@@ -244,10 +290,23 @@ pub fn coverage(
     let mut built: Vec<((usize, usize, usize), CoverageRow)> =
         rows.into_par_iter().map(build_row).collect();
     built.sort_by_key(|(key, _)| *key);
+    let rows: Vec<CoverageRow> = built.into_iter().map(|(_, row)| row).collect();
+    let missing_from_core = (0..positions.len())
+        .map(|column| {
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.group == RowGroup::Core && r.cells[column].kind == CellKind::Absent
+                })
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .collect();
     Coverage {
         role: role.to_string(),
         stores: positions.iter().map(|(d, p)| Side::new(d, p)).collect(),
-        rows: built.into_iter().map(|(_, row)| row).collect(),
+        rows,
+        missing_from_core,
     }
 }
 

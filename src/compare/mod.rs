@@ -8,7 +8,7 @@
 //!
 //! One file per concern: `similarity` (what a pair of duties scores), `align` (the assignment
 //! and splits), `pairs` (the classed result of two positions), `diff` (inline diffs),
-//! `coverage` (a role across stores) and its `wording_index`.
+//! `coverage` (a role across stores) and its `wording_index`, `stores` (store against store).
 
 mod align;
 mod coverage;
@@ -17,13 +17,20 @@ mod diff;
 mod fixtures;
 mod pairs;
 mod similarity;
+mod stores;
 mod wording_index;
 
 pub use align::align_duties;
-pub use coverage::{coverage, one_per_document, Cell, CellKind, Coverage, CoverageRow};
-pub use diff::{display_text, inline_diff, DiffOp, DiffSpan};
+pub use coverage::{
+    coverage, one_per_document, row_group, Cell, CellKind, Coverage, CoverageRow, RowGroup,
+};
+pub use diff::{display_text, inline_diff, rebuild, shown_spans, DiffOp, DiffSpan, DiffView};
 pub use pairs::{compare_positions, summarize, Comparison, Pair, PairKind, Summary};
 pub use similarity::same_key;
+pub use stores::{
+    compare_stores, duty_overlap, Lacked, MatchBasis, PositionMatch, StoreComparison, StoreSide,
+    StoreSummary, MATCH_OVERLAP,
+};
 
 use crate::model::{Document, Position, PositionKind};
 use serde::{Deserialize, Serialize};
@@ -49,6 +56,9 @@ impl Default for CompareOptions {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Side {
     pub doc_id: String,
+    /// The position's id, `d4.p2` (see [`crate::model::position_id`]).
+    #[serde(default)]
+    pub position_id: String,
     pub store: String,
     pub document: String,
     pub position: String,
@@ -62,8 +72,10 @@ pub struct Side {
 
 impl Side {
     pub fn new(document: &Document, position: &Position) -> Side {
+        let position_id = document.id_of(position);
         Side {
             doc_id: document.id.clone(),
+            position_id,
             store: document.store.clone(),
             document: document.title.clone(),
             position: position.title.clone(),

@@ -172,14 +172,20 @@ mod tests {
             .unwrap();
         assert_eq!(reworded.a_duties, vec![2]);
         assert_eq!(reworded.b_duties, vec![2]);
-        let inserted: String = reworded
-            .diff
+        // As shown: the line-wrapping space of 董事 长 left out.
+        let shown = crate::compare::shown_spans(&reworded.diff, crate::compare::DiffView::Inline);
+        let inserted: String = shown
             .iter()
             .filter(|s| s.op == DiffOp::Insert)
             .map(|s| s.text.as_str())
             .collect();
         assert_eq!(inserted, "、董事长");
         assert!(reworded.diff.iter().all(|s| s.op != DiffOp::Delete));
+        // As stored: B's text exactly, its space included.
+        assert_eq!(
+            crate::compare::rebuild(&reworded.diff, DiffOp::Insert),
+            SALES_MANAGER_496[2]
+        );
         assert!(
             c.similarity > 0.95 && c.similarity < 1.0,
             "{}",

@@ -1,8 +1,12 @@
-//! Terminal text for `compare`: a two-position alignment with inline diffs, and a role's
-//! coverage matrix; Chinese double-width aligned, colour optional.
+//! Terminal text for `compare`: a two-position alignment with inline diffs, a role's coverage
+//! matrix, and two stores compared position by position; Chinese double-width aligned, colour
+//! optional.
 
-use crate::compare::{CellKind, Comparison, Coverage, DiffOp, DiffSpan, Pair, PairKind, Side};
-use crate::render::term::{fit, paint, sanitize, width, Style};
+use crate::compare::{
+    shown_spans, CellKind, Comparison, Coverage, DiffOp, DiffSpan, DiffView, Lacked, Pair,
+    PairKind, RowGroup, Side, StoreComparison, StoreSide,
+};
+use crate::render::term::{fit, paint, sanitize, width, wrap, Style};
 
 /// The terminal width the layout aims at.
 pub const DEFAULT_COLUMNS: usize = 100;
@@ -20,7 +24,7 @@ fn marker(kind: PairKind) -> (&'static str, Style) {
 fn side_line(label: &str, side: &Side) -> String {
     format!(
         "{label} {} {} · {} ({} duties, {}:{})",
-        side.doc_id,
+        side.position_id,
         sanitize(&side.store),
         sanitize(&side.position),
         side.duties,
@@ -118,7 +122,7 @@ fn pair_spans(pair: &Pair, color: bool) -> Vec<(String, Option<Style>)> {
         PairKind::OnlyA => vec![(sanitize(pair.a.as_deref().unwrap_or_default()), None)],
         PairKind::OnlyB => vec![(sanitize(pair.b.as_deref().unwrap_or_default()), None)],
         PairKind::Reworded | PairKind::Split => {
-            let mut spans = diff_spans(&pair.diff, color);
+            let mut spans = diff_spans(&shown_spans(&pair.diff, DiffView::Inline), color);
             if pair.kind == PairKind::Split {
                 spans.push((
                     format!(
@@ -191,13 +195,15 @@ fn cell_mark(kind: CellKind) -> (&'static str, Style) {
     }
 }
 
-/// Rows of the common core count as "core" when more than half the stores have them.
+/// Rows of the common core count as "core" when more than half the stores have them (see
+/// [`crate::compare::row_group`]).
 pub fn is_core(present: usize, stores: usize) -> bool {
-    stores > 1 && present * 2 > stores
+    crate::compare::row_group(present, stores) == crate::compare::RowGroup::Core
 }
 
-/// The coverage matrix: one numbered column per store (listed above), one row per duty, common
-/// core first; then, per store, its unique duties and the core duties it lacks.
+/// The coverage matrix: one numbered column per store (listed above), one row per duty in three
+/// groups — the common core, the usual duties, each store's own (store by store) — then, per
+/// store, its unique duties, rewordings and the core duties it lacks, listed.
 pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String {
     let columns = columns.max(40);
     let stores = coverage.stores.len();
@@ -229,16 +235,61 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
     header.push_str(" n  duty");
     out.push_str(&paint(&header, Style::Bold, color));
     out.push('\n');
-    let mut core_done = false;
+    let count = |group: RowGroup| coverage.rows.iter().filter(|r| r.group == group).count();
+    let mut group_shown: Option<RowGroup> = None;
+    let mut own_store: Option<usize> = None;
     for row in &coverage.rows {
-        if !core_done && !is_core(row.present, stores) {
-            core_done = true;
-            let rule = if std::ptr::eq(row, &coverage.rows[0]) {
-                "  (no common core: no duty is in more than half the stores)\n".to_string()
-            } else {
-                format!("  {}\n", "-".repeat(columns.saturating_sub(4).min(60)))
+        if group_shown != Some(row.group) {
+            group_shown = Some(row.group);
+            let heading = match row.group {
+                RowGroup::Core => format!(
+                    "common core: in more than half the stores ({})",
+                    count(RowGroup::Core)
+                ),
+                RowGroup::Usual => format!(
+                    "usual: in two stores or more, at most half ({})",
+                    count(RowGroup::Usual)
+                ),
+                RowGroup::Own => format!("each store's own ({})", count(RowGroup::Own)),
             };
-            out.push_str(&paint(&rule, Style::Dim, color));
+            if row.group != RowGroup::Core && count(RowGroup::Core) == 0 {
+                out.push_str(&paint(
+                    "  (no common core: no duty is in more than half the stores)\n",
+                    Style::Dim,
+                    color,
+                ));
+            }
+            out.push_str(&paint(
+                &format!("  {}\n", fit(&heading, columns - 2).trim_end()),
+                Style::Dim,
+                color,
+            ));
+        }
+        if row.group == RowGroup::Own {
+            let column = row.cells.iter().position(|c| c.kind != CellKind::Absent);
+            if column.is_some() && column != own_store {
+                own_store = column;
+                let k = column.unwrap_or_default();
+                let side = &coverage.stores[k];
+                out.push_str(&paint(
+                    &format!(
+                        "  {}\n",
+                        fit(
+                            &format!(
+                                "· {} {} {} · {}",
+                                k + 1,
+                                side.position_id,
+                                sanitize(&side.store),
+                                sanitize(&side.position)
+                            ),
+                            columns - 2
+                        )
+                        .trim_end()
+                    ),
+                    Style::Dim,
+                    color,
+                ));
+            }
         }
         let mut line = String::from("  ");
         for cell in &row.cells {
@@ -253,11 +304,7 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
         out.push('\n');
     }
     out.push('\n');
-    let core_rows = coverage
-        .rows
-        .iter()
-        .filter(|r| is_core(r.present, stores))
-        .count();
+    let core_rows = count(RowGroup::Core);
     for (k, side) in coverage.stores.iter().enumerate() {
         let unique = coverage
             .rows
@@ -265,10 +312,9 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
             .filter(|r| r.present == 1 && r.cells[k].kind != CellKind::Absent)
             .count();
         let missing = coverage
-            .rows
-            .iter()
-            .filter(|r| is_core(r.present, stores) && r.cells[k].kind == CellKind::Absent)
-            .count();
+            .missing_from_core
+            .get(k)
+            .map_or(0, |rows| rows.len());
         let reworded = coverage
             .rows
             .iter()
@@ -277,14 +323,183 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
         out.push_str(&format!(
             "  {:>number_width$} {}: {} only here · {} reworded · lacks {} of {} core duties\n",
             k + 1,
-            side.doc_id,
+            side.position_id,
             unique,
             reworded,
             missing,
             core_rows
         ));
     }
+    if coverage
+        .missing_from_core
+        .iter()
+        .any(|rows| !rows.is_empty())
+    {
+        out.push('\n');
+        out.push_str(&paint("  Missing from the core", Style::Bold, color));
+        out.push('\n');
+        for (k, rows) in coverage.missing_from_core.iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            let side = &coverage.stores[k];
+            out.push_str(&format!(
+                "  {:>number_width$} {} {}:\n",
+                k + 1,
+                side.position_id,
+                fit(&sanitize(&side.store), columns.saturating_sub(20)).trim_end()
+            ));
+            for &row in rows {
+                out.push_str(&format!(
+                    "      {}\n",
+                    fit(&sanitize(&coverage.rows[row].duty), columns - 6).trim_end()
+                ));
+            }
+        }
+    }
     out.push_str("\n  = same wording  ~ reworded  . absent   core = more than half the stores\n");
+    out
+}
+
+fn store_line(label: &str, side: &StoreSide) -> String {
+    format!(
+        "{label} {} {}: {} positions, {} duties",
+        side.doc_ids.join(" "),
+        sanitize(&side.store),
+        side.positions,
+        side.duties
+    )
+}
+
+/// A position in a list: id, title (role when it differs), duties and line.
+fn position_label(side: &Side) -> String {
+    let role = if side.role.is_empty() || side.role == side.position {
+        String::new()
+    } else {
+        format!(" [{}]", sanitize(&side.role))
+    };
+    format!(
+        "{} {}{role} ({} duties, line {})",
+        side.position_id,
+        sanitize(&side.position),
+        side.duties,
+        side.line_start
+    )
+}
+
+/// Two stores compared: the matched positions with their counts, the positions only one store
+/// has, and per matched pair the duties each side lacks, wrapped to `columns`.
+pub fn stores_text(stores: &StoreComparison, columns: usize, color: bool) -> String {
+    let columns = columns.max(40);
+    let mut out = String::new();
+    out.push_str(&paint(
+        &format!(
+            "{} against {}",
+            sanitize(&stores.a.store),
+            sanitize(&stores.b.store)
+        ),
+        Style::Bold,
+        color,
+    ));
+    out.push('\n');
+    out.push_str(&store_line("  A", &stores.a));
+    out.push('\n');
+    out.push_str(&store_line("  B", &stores.b));
+    out.push('\n');
+    let s = &stores.summary;
+    out.push_str(&format!(
+        "  similarity {:.2} · {} matched · {} only A · {} only B\n",
+        stores.similarity, s.matched, s.only_a, s.only_b
+    ));
+    out.push('\n');
+    out.push_str(&paint("Matched positions", Style::Bold, color));
+    out.push('\n');
+    if stores.matched.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for m in &stores.matched {
+        let c = &m.comparison;
+        out.push_str(&format!(
+            "  {}\n  = {}\n",
+            position_label(&c.a),
+            position_label(&c.b)
+        ));
+        let counts = format!(
+            "by {} · similarity {:.2} · {} same · {} reworded · {} only A · {} only B · {} split",
+            m.matched_by.as_str().replace('_', " "),
+            c.similarity,
+            c.summary.same,
+            c.summary.reworded,
+            c.summary.only_a,
+            c.summary.only_b,
+            c.summary.split
+        );
+        for line in wrap(&counts, columns.saturating_sub(4)) {
+            out.push_str(&format!("    {}\n", paint(&line, Style::Dim, color)));
+        }
+    }
+    for (title, list) in [("Only in A", &stores.only_a), ("Only in B", &stores.only_b)] {
+        out.push('\n');
+        out.push_str(&paint(title, Style::Bold, color));
+        out.push('\n');
+        if list.is_empty() {
+            out.push_str("  (none)\n");
+        }
+        for side in list.iter() {
+            out.push_str(&format!(
+                "  {}\n",
+                fit(&position_label(side), columns - 2).trim_end()
+            ));
+        }
+    }
+    let lacking: Vec<_> = stores
+        .matched
+        .iter()
+        .flat_map(|m| {
+            [
+                (&m.comparison.a, &m.comparison.b, &m.a_lacks),
+                (&m.comparison.b, &m.comparison.a, &m.b_lacks),
+            ]
+        })
+        .filter(|(_, _, lacks)| !lacks.is_empty())
+        .collect();
+    if !lacking.is_empty() {
+        out.push('\n');
+        out.push_str(&paint(
+            "What each matched position lacks",
+            Style::Bold,
+            color,
+        ));
+        out.push('\n');
+        for (side, other, lacks) in lacking {
+            out.push_str(&format!(
+                "  {} {} lacks {} of {}'s duties:\n",
+                side.position_id,
+                sanitize(&side.position),
+                lacks.len(),
+                other.position_id
+            ));
+            for duty in lacks.iter() {
+                out.push_str(&lacked_line(duty, columns));
+            }
+        }
+    }
+    out
+}
+
+/// One lacked duty: its number in its list and its text, wrapped under the number.
+fn lacked_line(duty: &Lacked, columns: usize) -> String {
+    let label = format!("    {:>3}. ", duty.duty + 1);
+    let indent = " ".repeat(width(&label));
+    let mut out = String::new();
+    for (k, line) in wrap(&sanitize(&duty.text), columns.saturating_sub(width(&label)))
+        .iter()
+        .enumerate()
+    {
+        out.push_str(if k == 0 { &label } else { &indent });
+        out.push_str(line);
+        out.push('\n');
+    }
     out
 }
 
@@ -297,6 +512,7 @@ mod tests {
     fn side(id: &str) -> Side {
         Side {
             doc_id: id.to_string(),
+            position_id: format!("{id}.p1"),
             store: "汽车4S店各岗位职责描述".to_string(),
             document: "汽车4S店各岗位职责描述".to_string(),
             position: "销售经理".to_string(),
