@@ -96,6 +96,32 @@ fn rendered_dom(browser: &str, page: &Path) -> String {
     dom
 }
 
+/// No scripts, stylesheet links, images or remote URLs; every `href` an anchor in the page.
+fn assert_self_contained(html: &str) {
+    for banned in ["<script", "<img", "<link", "http://", "https://", " src=\""] {
+        assert!(!html.contains(banned), "report contains {banned}");
+    }
+    for (at, _) in html.match_indices(" href=\"") {
+        let target = &html[at + " href=\"".len()..];
+        assert!(
+            target.starts_with('#'),
+            "a link out of the page: {}",
+            &target[..20.min(target.len())]
+        );
+    }
+}
+
+/// The values of `attribute` on the elements of `dom`.
+fn attribute_values<'a>(dom: &'a str, attribute: &str) -> Vec<&'a str> {
+    let needle = format!(" {attribute}=\"");
+    dom.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &dom[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
 fn title(dom: &str) -> &str {
     let start = dom.find("<title>").expect("a title") + "<title>".len();
     let end = dom[start..].find("</title>").unwrap() + start;
@@ -122,12 +148,8 @@ fn report_is_self_contained_and_escaped() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<meta charset=\"utf-8\">"));
     assert!(html.contains("Noto Sans CJK SC"), "a CJK font stack");
-    // Nothing is fetched: no scripts, links, images or remote URLs.
-    for banned in [
-        "<script", "<img", "<link", "http://", "https://", " src=\"", " href=\"",
-    ] {
-        assert!(!html.contains(banned), "report contains {banned}");
-    }
+    // Nothing is fetched: no scripts, links, images or remote URLs; links stay in the page.
+    assert_self_contained(&html);
     assert!(html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
     assert!(html.contains("&lt;img src=x onerror=&quot;"));
 }
@@ -201,4 +223,105 @@ fn browser_shows_the_real_corpus_comparison_and_matrix() {
         columns / rows >= 5,
         "销售经理 is defined by five or more stores"
     );
+}
+
+#[test]
+fn browser_shows_the_matrix_cells_linked_to_their_duties() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("all.html");
+    let (code, _, err) = zhize(&[
+        "compare",
+        "销售经理",
+        "--all",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    let dom = rendered_dom(browser, &page);
+    // Every present cell links to a duty the page holds; absent cells link nowhere.
+    let links: Vec<&str> = attribute_values(&dom, "href");
+    let ids: std::collections::BTreeSet<&str> = attribute_values(&dom, "id").into_iter().collect();
+    let present = dom.matches("<td class=\"cell same\"").count()
+        + dom.matches("<td class=\"cell reworded\"").count();
+    assert_eq!(links.len(), present);
+    assert!(present >= 40, "{present} cells");
+    for link in &links {
+        assert!(ids.contains(&link[1..]), "{link} has no target");
+    }
+    // 描述's 销售经理 (d10.p1) duty 3, 计划报总经理处, is a target holding its text.
+    let at = dom
+        .find("id=\"d10.p1.3\"")
+        .expect("the anchor of d10.p1's duty 3");
+    assert!(
+        dom[at..at + 400].contains("计划报总经理处"),
+        "{}",
+        &dom[at..at + 400]
+    );
+    assert!(links.contains(&"#d10.p1.3"));
+    // 销售经理 has no common core: the usual duties, then each store's own.
+    assert!(!dom.contains("<tr class=\"group core\""));
+    let usual = dom
+        .find("<tr class=\"group usual\"")
+        .expect("a usual group");
+    let own = dom.find("<tr class=\"group own\"").expect("an own group");
+    assert!(usual < own);
+    // 总经理 has one, and stores that lack some of it.
+    let (code, _, err) = zhize(&[
+        "compare",
+        "总经理",
+        "--all",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let core = html.find("<tr class=\"group core\"").expect("a core group");
+    let own = html.find("<tr class=\"group own\"").expect("an own group");
+    assert!(core < own);
+    assert!(html.contains("<h2>Missing from the core</h2>"));
+}
+
+#[test]
+fn browser_shows_two_stores_compared() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("stores.html");
+    // 描述 (d10) against 修订 (d12): 销售经理 in both (nine duties the same, one reworded);
+    // 展厅经理 and 二网专员 only in 描述, 总经理 and 行政总务经理 only in 修订.
+    let (code, _, err) = zhize(&[
+        "compare",
+        "--a",
+        "d10",
+        "--b",
+        "d12",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    let dom = rendered_dom(browser, &page);
+    assert_eq!(
+        title(&dom),
+        "zhize compare: 汽车4S店各岗位职责描述 · 汽车4S店各岗位职责(修订)"
+    );
+    assert_eq!(dom.matches("<tr class=\"match\"").count(), 1);
+    assert!(dom.contains("data-a=\"d10.p1\" data-b=\"d12.p3\" data-by=\"role_and_duties\""));
+    let section = |class: &str| {
+        let start = dom.find(&format!("<table class=\"{class}\">")).unwrap();
+        let end = dom[start..].find("</table>").unwrap() + start;
+        &dom[start..end]
+    };
+    let only = |class: &str| attribute_values(section(class), "data-id");
+    assert_eq!(only("only_a"), ["d10.p2", "d10.p3"]);
+    assert_eq!(only("only_b"), ["d12.p1", "d12.p2"]);
+    // The matched pair side by side, linked from its row.
+    assert!(dom.contains("href=\"#pair-1\""));
+    let pair = &dom[dom.find("id=\"pair-1\"").expect("the pair's section")..];
+    assert_eq!(pair.matches("<tr class=\"pair same\"").count(), 9);
+    assert_eq!(pair.matches("<tr class=\"pair reworded\"").count(), 1);
+    assert!(pair.contains("计划报总经理<ins class=\"insert\">、董事长</ins>处"));
 }

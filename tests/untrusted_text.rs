@@ -272,7 +272,7 @@ fn standard_error_is_free_of_corpus_control_characters() {
 /// The elements the compare report is made of (src/render/html.rs).
 const REPORT_TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "section", "table", "thead",
-    "tbody", "tr", "th", "td", "span", "del", "ins",
+    "tbody", "tr", "th", "td", "span", "del", "ins", "a",
 ];
 
 #[test]

@@ -1,6 +1,6 @@
 //! compare: aligns two positions' duties independent of their order into same / reworded /
-//! only-on-one-side / split pairs with inline diffs, and builds a role's coverage matrix across
-//! stores.
+//! only-on-one-side / split pairs with inline diffs, builds a role's coverage matrix across
+//! stores, and matches two stores' positions.
 //!
 //! Alignment is a similarity matrix over the duties (character bigrams plus words), an optimal
 //! one-to-one assignment (Kuhn–Munkres) in which every duty may instead take an "unmatched" slot

@@ -240,6 +240,7 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
     let mut own_store: Option<usize> = None;
     for row in &coverage.rows {
         if group_shown != Some(row.group) {
+            let first = group_shown.is_none();
             group_shown = Some(row.group);
             let heading = match row.group {
                 RowGroup::Core => format!(
@@ -252,7 +253,7 @@ pub fn coverage_text(coverage: &Coverage, columns: usize, color: bool) -> String
                 ),
                 RowGroup::Own => format!("each store's own ({})", count(RowGroup::Own)),
             };
-            if row.group != RowGroup::Core && count(RowGroup::Core) == 0 {
+            if first && row.group != RowGroup::Core {
                 out.push_str(&paint(
                     "  (no common core: no duty is in more than half the stores)\n",
                     Style::Dim,
