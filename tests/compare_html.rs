@@ -152,6 +152,26 @@ fn report_is_self_contained_and_escaped() {
     assert_self_contained(&html);
     assert!(html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
     assert!(html.contains("&lt;img src=x onerror=&quot;"));
+    // The two stores compared whole (no role): the same, escaped, self-contained.
+    let (code, _, err) = zhize(&[
+        "compare",
+        "--a",
+        "甲店",
+        "--b",
+        "乙店",
+        stores.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    assert!(
+        html.contains("<tr class=\"match\""),
+        "the 销售经理 lists are matched"
+    );
+    assert!(html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=&quot;"));
 }
 
 #[test]
