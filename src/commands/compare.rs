@@ -137,13 +137,10 @@ fn resolve<'a>(
         Named::Id(id) => {
             return match zhize::select::find_position_by_id(corpus, id) {
                 Ok(Some(found)) => Ok(found),
-                Ok(None) => Err(anyhow!(
-                    "{flag} {id}: no document `{}`; documents are d1 … d{}",
-                    id.split('.').next().unwrap_or(id),
-                    corpus.documents.len()
-                )),
+                // No such document: perhaps a store's name.
+                Ok(None) => resolve(corpus, &Named::Store(id), other, role, flag),
                 Err(error) => Err(anyhow!("{flag}: {error}")),
-            }
+            };
         }
         Named::Role(store, role) => Wanted {
             store: store.to_string(),
