@@ -148,3 +148,32 @@ fn the_parser_recovers_the_generated_duties() {
         generated.duties.len()
     );
 }
+
+/// `gen --one-file`: the same corpus as one merged file parses into the same positions and
+/// duties as the store files (the single-file benchmark measures the same work).
+#[test]
+fn the_one_file_corpus_parses_like_the_store_files() {
+    let many_dir = tempfile::tempdir().unwrap();
+    let one_dir = tempfile::tempdir().unwrap();
+    tiny(600, 9).write(many_dir.path()).unwrap();
+    let one = tiny(600, 9).into_one_file();
+    assert_eq!(one.files.len(), 1);
+    one.write(one_dir.path()).unwrap();
+    let one_files = generator::store_files(one_dir.path()).unwrap();
+    assert_eq!(one_files.len(), 1, "{one_files:?}");
+
+    let shape = |corpus: &zhize::Corpus| -> Vec<(String, String, Vec<String>)> {
+        corpus
+            .positions()
+            .map(|(d, p)| {
+                let duties = p.duties.iter().map(|duty| duty.text.clone()).collect();
+                (d.title.clone(), p.title.clone(), duties)
+            })
+            .collect()
+    };
+    let options = zhize::LoadOptions::default();
+    let many = zhize::load(&generator::store_files(many_dir.path()).unwrap(), &options).unwrap();
+    let merged = zhize::load(&one_files, &options).unwrap();
+    assert_eq!(many.documents.len(), merged.documents.len());
+    assert_eq!(shape(&many), shape(&merged));
+}

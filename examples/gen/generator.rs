@@ -157,6 +157,26 @@ impl Generated {
         })
     }
 
+    /// The whole corpus as one merged file, `corpus.txt`, the store files in order with a blank
+    /// line between them: the form a user's merged corpus usually has (issue 15's single-file
+    /// benchmark). The ground truth is unchanged but for each store's `file`.
+    pub fn into_one_file(mut self) -> Generated {
+        const NAME: &str = "corpus.txt";
+        let mut text = String::with_capacity(self.file_bytes() + 2 * self.files.len());
+        for (_, file_text) in &self.files {
+            text.push_str(file_text);
+            if !file_text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        self.files = vec![(NAME.to_string(), text)];
+        for store in &mut self.stores {
+            store.file = NAME.to_string();
+        }
+        self
+    }
+
     /// Writes the files, `manifest.json` and `truth.tsv` (store index, role, duty text) into `dir`.
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir.join("stores"))?;

@@ -1,6 +1,7 @@
 //! `cargo run --release --example gen -- --duties N --out DIR [--seed S]`: writes a generated
 //! corpus of N duties (one file per store under DIR/stores), DIR/manifest.json (the ground truth:
 //! counts, stores, positions, duplicate shares) and DIR/truth.tsv (every duty's text).
+//! `--one-file` writes the same corpus as one merged file, DIR/stores/corpus.txt.
 
 #[path = "generator.rs"]
 mod generator;
@@ -23,6 +24,9 @@ struct Args {
     /// The average number of duties per store file.
     #[arg(long, default_value_t = 300)]
     per_store: usize,
+    /// Write the corpus as one merged file (DIR/stores/corpus.txt) instead of one file per store.
+    #[arg(long)]
+    one_file: bool,
 }
 
 fn main() -> std::io::Result<()> {
@@ -33,7 +37,10 @@ fn main() -> std::io::Result<()> {
         seed: args.seed,
         duties_per_store: args.per_store,
     };
-    let generated = generator::generate(&options);
+    let mut generated = generator::generate(&options);
+    if args.one_file {
+        generated = generated.into_one_file();
+    }
     let stores_dir = args.out.join("stores");
     if stores_dir.exists() {
         std::fs::remove_dir_all(&stores_dir)?;
