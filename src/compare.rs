@@ -1510,6 +1510,7 @@ mod tests {
                 .collect(),
             line_start: start,
             line_end: start + duties.len(),
+            sections: Vec::new(),
         }
     }
 
