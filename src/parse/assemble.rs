@@ -198,7 +198,7 @@ impl Parser<'_> {
     /// A list numbered from 1 again under a position that already has numbered duties, with no
     /// title between: a new list whose title was lost.
     pub(super) fn restart_list(&mut self, line: usize) {
-        if self.in_section() {
+        if self.in_section() || self.closed {
             return;
         }
         let restart = self.current_position().is_some_and(|p| {
@@ -218,7 +218,7 @@ impl Parser<'_> {
     /// Numbering that falls back (`…7、 8、 5、`) without a title between: a list whose title was
     /// lost. A repeated number (two 19s) is a typo, not a new list.
     pub(super) fn restart_on_drop(&mut self, line: usize, value: u32) {
-        if self.in_section() {
+        if self.in_section() || self.closed {
             return;
         }
         let drop = self.current_position().is_some_and(|p| {

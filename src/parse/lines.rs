@@ -151,6 +151,7 @@ pub(super) fn is_terminated(text: &str) -> bool {
     text.trim_end()
         .chars()
         .last()
+        .map(fold_char)
         .is_some_and(|c| is_terminator(c) || c == '.')
 }
 
@@ -165,9 +166,14 @@ pub(super) fn compact(text: &str) -> String {
 pub(super) fn repeats_title(text: &str, titles: &[String]) -> bool {
     let matches = |c: &str| {
         !c.is_empty()
-            && titles
-                .iter()
-                .any(|t| c.starts_with(t.as_str()) || (t.starts_with(c) && c.chars().count() >= 4))
+            && titles.iter().any(|t| {
+                // `续保专员岗位职责2` is a posting under the page title, not the title again.
+                let numbered = c.strip_prefix(t.as_str()).is_some_and(|rest| {
+                    !rest.is_empty() && rest.chars().all(|ch| ch.is_ascii_digit())
+                });
+                (c.starts_with(t.as_str()) && !numbered)
+                    || (t.starts_with(c) && c.chars().count() >= 4)
+            })
     };
     // Folding never lengthens a character's encoding.
     let mut folded = [0u8; 4 * 64];

@@ -82,7 +82,9 @@ where
             .into_par_iter()
             .map(|source| {
                 let source = source.borrow();
-                let paragraphs = ["docx", "xlsx", "csv"]
+                // A spreadsheet's rows never wrap; a .docx's paragraphs may be a text's lines
+                // pasted into Word, so they are read as lines.
+                let paragraphs = ["xlsx", "csv"]
                     .iter()
                     .any(|kind| source.encoding.starts_with(kind));
                 let mut parsed =
@@ -157,8 +159,8 @@ pub fn parse_text(
     parse_text_with(file, text, vocabulary, rules, false)
 }
 
-/// [`parse_text`] for text whose lines are paragraphs, never wrapped (a `.docx`, a spreadsheet's
-/// rows): a line is never the continuation of the one before.
+/// [`parse_text`] for text whose lines are never wrapped (a spreadsheet's rows): a line is never
+/// the continuation of the one before.
 pub fn parse_text_with(
     file: &str,
     text: &str,

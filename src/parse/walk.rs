@@ -182,6 +182,7 @@ impl<'a> Parser<'a> {
             || text
                 .chars()
                 .any(|c| is_terminator(c) || c == ',' || c == '\t' || c == '?')
+            || text.ends_with(':')
             || !self.vocabulary.has_document_word(&matching)
         {
             return None;
@@ -416,6 +417,19 @@ impl<'a> Parser<'a> {
             && !self.last_duty_terminated()
             && !piece.cell_start
             && !self.paragraphs;
+        if let Some(inline) = self.vocabulary.answer_at(text) {
+            self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
+            self.last_was_duty = false;
+            let title = self
+                .question_title
+                .clone()
+                .or_else(|| self.post_named(inline));
+            match title {
+                Some(title) => self.open_position(piece.line, title, PositionKind::Duties, true),
+                None => self.closed = true,
+            }
+            return;
+        }
         if !continuing {
             if let Some(title) = self.question(text) {
                 self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
@@ -424,21 +438,6 @@ impl<'a> Parser<'a> {
                 self.last_was_duty = false;
                 if let Some(title) = title {
                     self.open_position(piece.line, title, PositionKind::Duties, true);
-                }
-                return;
-            }
-            if let Some(inline) = self.vocabulary.answer_at(text) {
-                self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
-                self.last_was_duty = false;
-                let title = self
-                    .question_title
-                    .clone()
-                    .or_else(|| self.post_named(inline));
-                match title {
-                    Some(title) => {
-                        self.open_position(piece.line, title, PositionKind::Duties, true)
-                    }
-                    None => self.closed = true,
                 }
                 return;
             }
@@ -484,7 +483,7 @@ impl<'a> Parser<'a> {
             let in_section = self.in_section();
             let in_list = in_section
                 || self.current_position().is_some_and(|p| {
-                    !p.duties.is_empty() || p.duties_heading || (p.titled && !introduces)
+                    !p.duties.is_empty() || ((p.duties_heading || p.titled) && !introduces)
                 });
             let narrative = self.document.as_ref().is_some_and(|d| d.narrative);
             if self.closed {
