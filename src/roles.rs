@@ -142,7 +142,7 @@ impl RoleRules {
         }
         if stripped
             .chars()
-            .any(|c| matches!(c, '。' | ';' | ',' | '!' | '?' | '"' | '“' | '”'))
+            .any(|c| matches!(c, '。' | ';' | ',' | '!' | '?' | '"' | '“' | '”' | ':'))
         {
             return false;
         }

@@ -3,7 +3,9 @@
 //! would run it, and compared with its hand-checked gold (`tests/formats/README.md` says how).
 //! A naive "title line, then numbered lines" parser is scored on the same files beside it.
 //!
-//! `cargo test --test formats -- --nocapture` prints the per-family tables.
+//! `cargo test --test formats -- --nocapture` prints the per-family tables; `FORMATS_VERBOSE=1`
+//! lists the files whose positions differ from their gold, `FORMATS_KEEP=DIR` keeps the
+//! converted files.
 
 mod common;
 
@@ -405,6 +407,10 @@ fn run_set(name: &str) -> Option<(BTreeMap<String, Score>, BTreeMap<String, Scor
     }
     let out = tempfile::tempdir().unwrap();
     convert_set(&files, out.path());
+    // `FORMATS_KEEP=DIR` keeps the converted files, to run zhize on them by hand.
+    if let Some(keep) = std::env::var_os("FORMATS_KEEP") {
+        convert_set(&files, &Path::new(&keep).join(name));
+    }
     let verbose = std::env::var_os("FORMATS_VERBOSE").is_some();
     let parsed = zhize_parse(out.path());
     let zhize = score_set(&files, &parsed, verbose);

@@ -237,12 +237,15 @@ impl Numbering {
     }
 }
 
+/// A list instance and level: (`numId`, `ilvl`).
+type ListLevel = (String, usize);
+
 /// `styles.xml`: the numbering a paragraph style carries (`w:numPr` in its `w:pPr`), inherited
 /// through `w:basedOn`.
 #[derive(Debug, Clone, Default)]
 struct Styles {
     /// styleId → (numId, level) given by the style itself, and the style it is based on.
-    styles: HashMap<String, (Option<(String, usize)>, Option<String>)>,
+    styles: HashMap<String, (Option<ListLevel>, Option<String>)>,
 }
 
 impl Styles {
@@ -295,7 +298,7 @@ impl Styles {
     }
 
     /// The numbering of a style, its own or inherited (at most 16 steps: no loops).
-    fn numbering(&self, style: &str) -> Option<(String, usize)> {
+    fn numbering(&self, style: &str) -> Option<ListLevel> {
         let mut id = style.to_string();
         for _ in 0..16 {
             let (num, based_on) = self.styles.get(&id)?;

@@ -404,7 +404,11 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         let ok = match delimiter {
             Some('、') => true,
             Some(')') => true,
-            Some('.') => !after.is_some_and(|a| a.is_ascii_digit()),
+            // `2.5年以上` at the start of a line, right after item 1: item 2, `5年以上`.
+            Some('.') => {
+                !after.is_some_and(|a| a.is_ascii_digit())
+                    || (line_start && last_arabic.is_some_and(|last| last + 1 == value))
+            }
             Some(w) if w.is_whitespace() && boundary => {
                 // An empty number with no delimiter (`处理 5 6. 7.`): only before another marker.
                 let next = (digits_end..chars.len()).find(|&j| !chars[j].is_whitespace());
@@ -565,6 +569,35 @@ mod tests {
     fn empty_numbers() {
         assert_eq!(labels("3、 4、 5、 6、"), ["3", "4", "5", "6"]);
         assert_eq!(labels("处理 5 6. 7. 1、 2、"), ["5", "6", "7", "1", "2"]);
+    }
+
+    #[test]
+    fn circled_decimal_chapter_and_line_bullets() {
+        assert_eq!(labels("①负责方案 ②负责报价"), ["①", "②"]);
+        assert_eq!(labels("4.1 前台主管"), ["4.1"]);
+        assert_eq!(labels("4.1.3 岗位职责:"), ["4.1.3"]);
+        assert_eq!(labels("5.1.1负责销售计划"), ["5.1.1"]);
+        assert_eq!(labels("2 适用范围"), ["2"]);
+        assert_eq!(labels("第一章 总则"), ["第一章"]);
+        assert_eq!(labels("第二节 销售顾问"), ["第二节"]);
+        assert_eq!(labels("第十三条 员工应按时上下班"), ["第十三条"]);
+        assert_eq!(labels("- 负责续保"), ["-"]);
+        assert_eq!(labels("· 负责续保"), ["·"]);
+        assert_eq!(labels("● 热情接待"), ["●"]);
+    }
+
+    #[test]
+    fn numbers_that_are_not_sections_or_bullets() {
+        assert!(labels("2.5小时内完成交车").is_empty());
+        assert!(labels("2 小时内回访客户,记录客户意见并上报").is_empty());
+        assert!(labels("上海·闵行区 3-5年 大专").is_empty());
+        assert!(labels("- 1 -").is_empty());
+        assert!(labels("负责第三方合作").is_empty());
+        // `2.5年以上` right after item 1 is item 2.
+        let chars: Vec<char> = "2.5年以上工作经验".chars().collect();
+        let markers = scan_markers(&chars, &mut Some(1));
+        assert_eq!(markers.len(), 1);
+        assert_eq!(markers[0].label, "2");
     }
 
     #[test]

@@ -500,12 +500,22 @@ impl<'a> Parser<'a> {
             } else if self.current_position().is_some_and(|p| p.titled) {
                 // A line introducing the list under a title (`服务顾问的岗位职责主要有:`).
                 self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
+            } else if self.current_position().is_none() && self.is_title_block(piece, body_end) {
+                // The title block of a document: a company's name, `员工手册`, `（2020年修订版）`.
+                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
             }
             // Otherwise the text stays unparsed, for `zhize check` to report.
         }
         for (&(s, e), kind) in chunks.iter().zip(&kinds).skip(tail) {
             self.heading_chunk(piece.line, s, e, kind, true);
         }
+    }
+
+    /// A short line with no sentence in it, before a document's first position.
+    fn is_title_block(&self, piece: &Piece, end: usize) -> bool {
+        let text = self.piece_text(piece.line, piece.start, end);
+        text.chars().filter(|c| !c.is_whitespace()).count() <= 30
+            && !text.chars().any(|c| is_terminator(c) || c == ',')
     }
 
     /// One field of a field line: the title opens a position, a department, reports-to and
