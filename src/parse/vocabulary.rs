@@ -280,6 +280,16 @@ impl Vocabulary {
             .map(|&(_, heading)| heading)
     }
 
+    /// Whether a text starts with a duties or requirements heading (`工作职责与标准`).
+    pub fn starts_with_heading(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.headings.iter().any(|(w, h)| {
+            matches!(h, Heading::Duties | Heading::Requirements)
+                && w.chars().count() >= 4
+                && text.starts_with(w.as_str())
+        })
+    }
+
     /// The field label a text starts with, and the rest: `岗位名称:财务经理` → (title, `财务经理`),
     /// `直接上级` → (reports-to, ``). A label must be followed by a colon, whitespace or the end.
     pub fn label_at<'t>(&self, text: &'t str) -> Option<(Label, &'t str, &'t str)> {

@@ -187,6 +187,13 @@ impl<'a> Parser<'a> {
         {
             return None;
         }
+        // A question (`问:…岗位职责是什么`) or a section heading (`工作职责与标准`) is no
+        // document's title.
+        if self.vocabulary.question_prefix(text).is_some()
+            || self.vocabulary.starts_with_heading(&matching)
+        {
+            return None;
+        }
         // `续保专员岗位职责2`: a posting's title with the site's number, a position.
         let numbered = super::classify::strip_trailing_number(&matching);
         if numbered.len() < matching.len() && self.rules.is_role_title(numbered) {
@@ -403,6 +410,25 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Whether the next item is a post's metadata or a section heading (`直接上级:…`,
+    /// `岗位职责:`), as follows a post's title.
+    fn next_is_metadata(&self, next: Option<&Item>) -> bool {
+        let Some(Item::Piece(piece)) = next else {
+            return false;
+        };
+        if piece.marker.is_some() {
+            return false;
+        }
+        if self.fields(piece.line, piece.start, piece.end).is_some() {
+            return true;
+        }
+        let text = self.piece_text(piece.line, piece.start, piece.end);
+        matches!(
+            self.classify_chunk(text, false),
+            Chunk::Section(_) | Chunk::ReportsTo(_) | Chunk::Subordinates(_) | Chunk::Field(..)
+        )
+    }
+
     /// Text at the start of a line before any marker: a question or an answer of a Q&A page,
     /// a line of fields, titles, the continuation of a wrapped duty, an unnumbered duty, or
     /// prose.
@@ -420,23 +446,25 @@ impl<'a> Parser<'a> {
         if let Some(inline) = self.vocabulary.answer_at(text) {
             self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
             self.last_was_duty = false;
+            // An answer that names its post (`答:理赔专员主要负责…`) answers for that post.
             let title = self
-                .question_title
-                .clone()
-                .or_else(|| self.post_named(inline));
+                .post_named(inline)
+                .or_else(|| self.question_title.clone());
             match title {
                 Some(title) => self.open_position(piece.line, title, PositionKind::Duties, true),
                 None => self.closed = true,
             }
             return;
         }
-        if !continuing {
+        let asks = self.vocabulary.question_prefix(text).is_some();
+        if !continuing || asks {
             if let Some(title) = self.question(text) {
                 self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
-                self.question_title = title.clone();
-                self.closed = true;
                 self.last_was_duty = false;
+                // A question that names no post (`需要考证吗?`, the asker's own words) leaves
+                // the page's question as it was.
                 if let Some(title) = title {
+                    self.question_title = Some(title.clone());
                     self.open_position(piece.line, title, PositionKind::Duties, true);
                 }
                 return;
@@ -481,9 +509,17 @@ impl<'a> Parser<'a> {
             // when no list or heading follows it (else the line introduces them).
             let introduces = self.next_is_structure(next);
             let in_section = self.in_section();
+            // After a numbered list, a line of text is one of its duties only inside it (the
+            // list goes on after it); after its end it is what follows the list (a remark, a
+            // page's chrome).
+            let inside_numbered = self.current_position().is_some_and(|p| {
+                p.list_style.is_none()
+                    || next_marker(next).is_some_and(|m| Some(m.style) == p.list_style)
+            });
             let in_list = in_section
                 || self.current_position().is_some_and(|p| {
-                    !p.duties.is_empty() || ((p.duties_heading || p.titled) && !introduces)
+                    (!p.duties.is_empty() && inside_numbered)
+                        || (p.duties.is_empty() && (p.duties_heading || p.titled) && !introduces)
                 });
             let narrative = self.document.as_ref().is_some_and(|d| d.narrative);
             if self.closed {
@@ -597,6 +633,22 @@ impl<'a> Parser<'a> {
             m.value == Some(1) || (m.style != marker.style && m.style != MarkerStyle::SubLetter)
         });
         let whole_is_one_chunk = chunks.len() == 1;
+        // `3. 做好潜在客户的跟进管理:` in the middle of a list is its third duty (a sub-list may
+        // follow), not a new list's title.
+        let continues_list = self.current_position().is_some_and(|p| {
+            p.target == Target::Duties
+                && p.list_style == Some(marker.style)
+                && p.duties
+                    .iter()
+                    .rev()
+                    .find_map(|d| d.value)
+                    .zip(marker.value)
+                    .is_some_and(|(last, value)| value == last + 1)
+        });
+        let first_kind = match first_kind {
+            Chunk::OtherSection(_) if continues_list => Chunk::Text,
+            kind => kind,
+        };
         // Decimal section numbers and chapters number headings, not items.
         let sectioned = matches!(marker.style, MarkerStyle::Decimal | MarkerStyle::Chapter)
             && !(marker.style == MarkerStyle::Chapter && marker.depth >= 3);
@@ -606,7 +658,7 @@ impl<'a> Parser<'a> {
             }
             Chunk::Section(_) | Chunk::OtherSection(_) | Chunk::Field(..) => true,
             Chunk::RoleName(_) => {
-                (next_is_nested || sectioned)
+                (next_is_nested || sectioned || self.next_is_metadata(next))
                     && (whole_is_one_chunk || marker.style == MarkerStyle::Letter)
             }
             Chunk::Department(_) => whole_is_one_chunk || next_is_nested,
