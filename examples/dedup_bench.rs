@@ -212,6 +212,7 @@ fn corpus(duties: &[String], seed: u64) -> Corpus {
             kind: PositionKind::Duties,
             line_start: items[0].line,
             line_end: line,
+            sections: Vec::new(),
             duties: items,
         });
         if positions.len().is_multiple_of(ROLES.len()) || next >= duties.len() {

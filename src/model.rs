@@ -113,6 +113,56 @@ pub struct Position {
     /// 1-based, inclusive: from the title line to the last duty line.
     pub line_start: usize,
     pub line_end: usize,
+    /// What the document says of the position besides its duties (任职资格, 考核指标, 工作关系,
+    /// 权限, 岗位目的 …), in document order. Never counted as duties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+}
+
+/// What a [`Section`] of a position holds.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    /// 任职资格, 任职要求, 任职条件, 岗位要求: who may hold the post.
+    Requirements,
+    /// 考核指标, 绩效指标, 考核标准.
+    Kpis,
+    /// 工作关系, 内部关系, 外部关系.
+    Relations,
+    /// 权限, 岗位权限.
+    Authority,
+    /// 岗位目的, 岗位概述, 职位概要: the post in a sentence.
+    Purpose,
+    /// 部门职能, 工作范围: a department's scope.
+    Scope,
+    /// Anything else (工作环境, 薪酬, 福利待遇, a table column such as 工作标准).
+    Other,
+}
+
+impl SectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Requirements => "requirements",
+            SectionKind::Kpis => "kpis",
+            SectionKind::Relations => "relations",
+            SectionKind::Authority => "authority",
+            SectionKind::Purpose => "purpose",
+            SectionKind::Scope => "scope",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+/// A part of a position that is not its duties: a heading and its items (a list, or the lines
+/// of a paragraph), each with its source line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// The heading as written, without its colon (`任职资格`, `考核指标`).
+    pub heading: String,
+    pub items: Vec<Duty>,
+    /// 1-based line of the heading.
+    pub line: usize,
 }
 
 /// One duty: the text of one numbered (or bulleted) item.
@@ -139,6 +189,10 @@ pub struct FileReport {
     pub chars: CharCounts,
     /// Lines holding text that was neither duty, heading, numbering nor recognised noise.
     pub unparsed: Vec<UnparsedLine>,
+    /// Positions titled `(无标题)`: a list whose title the file does not give (line of its
+    /// first duty, and that duty's start). `zhize check` warns about each.
+    #[serde(default)]
+    pub untitled: Vec<UnparsedLine>,
 }
 
 /// Non-blank lines by the class most of their characters belong to.

@@ -17,6 +17,8 @@ pub struct RoleRules {
     departments: Vec<String>,
     /// Words that end a role title (经理, 主管 …).
     ranks: Vec<String>,
+    /// Words that are a role on their own (出纳, 会计, 司机 …).
+    roles: Vec<String>,
     /// Stripped variant → canonical key.
     aliases: HashMap<String, String>,
 }
@@ -61,6 +63,7 @@ impl RoleRules {
                 "suffix" if !rest.is_empty() => self.suffixes.push(rest),
                 "department" if !rest.is_empty() => self.departments.push(rest),
                 "rank" if !rest.is_empty() => self.ranks.push(rest),
+                "role" if !rest.is_empty() => self.roles.push(rest),
                 "alias" => {
                     let (key, variants) = rest
                         .split_once('=')
@@ -78,7 +81,7 @@ impl RoleRules {
                 }
                 _ => {
                     return Err(bad(
-                        "expected `prefix`, `suffix`, `department`, `rank` or `alias`",
+                        "expected `prefix`, `suffix`, `department`, `rank`, `role` or `alias`",
                     ))
                 }
             }
@@ -139,11 +142,11 @@ impl RoleRules {
         }
         if stripped
             .chars()
-            .any(|c| matches!(c, '。' | ';' | ',' | '!' | '?' | '"' | '“' | '”'))
+            .any(|c| matches!(c, '。' | ';' | ',' | '!' | '?' | '"' | '“' | '”' | ':'))
         {
             return false;
         }
-        if self.aliases.contains_key(&stripped) {
+        if self.aliases.contains_key(&stripped) || self.roles.contains(&stripped) {
             return true;
         }
         // A one-character rank (员, 师) needs a name of some length before it: `人员` is no role.
@@ -155,6 +158,29 @@ impl RoleRules {
                 && !stripped.ends_with("人员")
                 || stripped.ends_with("人员") && length >= 4
         })
+    }
+
+    /// The title as written without the store prefixes of the rules (`4S店服务顾问` →
+    /// `服务顾问`, `汽车4S店保险专员` → `保险专员`), for display; the title itself when nothing is
+    /// left.
+    pub fn without_prefixes<'t>(&self, title: &'t str) -> &'t str {
+        let mut rest = title.trim();
+        loop {
+            let folded = normalize::for_matching(rest);
+            let Some(prefix) = self
+                .prefixes
+                .iter()
+                .find(|p| folded.starts_with(p.as_str()) && folded.len() > p.len())
+            else {
+                return rest;
+            };
+            // Folding keeps the character count of these ASCII and Han prefixes.
+            let count = prefix.chars().count();
+            match rest.char_indices().nth(count) {
+                Some((at, _)) => rest = rest[at..].trim_start(),
+                None => return rest,
+            }
+        }
     }
 
     /// The canonical role key of a title.

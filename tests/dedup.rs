@@ -75,6 +75,7 @@ fn position(title: &str, role: &str, duties: Vec<Duty>) -> Position {
         duties,
         line_start,
         line_end,
+        sections: Vec::new(),
     }
 }
 

@@ -152,6 +152,7 @@ fn document(id: usize, lists: &[Vec<String>]) -> Document {
                 duties,
                 line_start: start,
                 line_end: line,
+                sections: Vec::new(),
             }
         })
         .collect();

@@ -267,7 +267,7 @@ fn streaming_reads_files_in_order_a_batch_at_a_time_and_stops_at_an_error() {
 #[test]
 fn a_file_named_explicitly_is_read_whatever_its_extension() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "duties.csv", "1,负责展厅管理".as_bytes());
+    let path = write(dir.path(), "duties.log", "1,负责展厅管理".as_bytes());
     let sources = ingest::read_inputs(&[path]).unwrap();
     assert_eq!(sources[0].text, "1,负责展厅管理");
 }

@@ -242,6 +242,7 @@ fn highlights_land_on_traditional_and_full_width_text() {
                 ],
                 line_start: 1,
                 line_end: 3,
+                sections: Vec::new(),
             }],
         }],
         ..Default::default()
@@ -286,6 +287,7 @@ fn filters_survive_positions_without_duties() {
             .collect(),
         line_start: 1,
         line_end: 3,
+        sections: Vec::new(),
     };
     let corpus = Corpus {
         documents: vec![Document {

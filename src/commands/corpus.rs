@@ -22,7 +22,8 @@ pub enum ListWhat {
     Stores,
     /// Every position of every document.
     Positions,
-    /// Canonical roles, with how many stores define each.
+    /// Canonical roles of the posts (lists of duties or requirements; not checklists, scopes or
+    /// untitled lists), with how many stores define each.
     Roles,
 }
 
@@ -148,7 +149,12 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
         (ListWhat::Roles, json) => {
             let mut roles: std::collections::BTreeMap<&str, (Vec<&str>, std::collections::BTreeSet<&str>)> =
                 Default::default();
-            for (d, p) in corpus.positions() {
+            // Posts only: a checklist, a department's scope or a list that lost its title is
+            // no role.
+            let posts = corpus.positions().filter(|(_, p)| {
+                p.kind != zhize::PositionKind::Other && p.title != zhize::parse::UNTITLED
+            });
+            for (d, p) in posts {
                 let entry = roles.entry(p.role.as_str()).or_default();
                 entry.0.push(d.id.as_str());
                 entry.1.insert(p.title.as_str());

@@ -22,6 +22,7 @@ pub(super) fn position(title: &str, start: usize, duties: &[&str]) -> Position {
             .collect(),
         line_start: start,
         line_end: start + duties.len(),
+        sections: Vec::new(),
     }
 }
 

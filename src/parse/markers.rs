@@ -1,5 +1,7 @@
-//! Numbering markers: `1.` `1、` `1)` `(1)` `(一)、` `一、` `A、` `a)` and `o` bullets, found at
-//! the start of a line or in the middle of one where a whole list was run together.
+//! Numbering markers: `1.` `1、` `1)` `(1)` `(一)、` `一、` `A、` `a)` `①`, decimal section
+//! numbers (`4.1`, `4.1.3`), chapters (`第一章`, `第二节`, `第三条`) and bullets (`o` `●` `■` `◆`
+//! `·` `-` …), found at the start of a line or in the middle of one where a whole list was run
+//! together.
 
 use crate::normalize::is_han;
 
@@ -17,6 +19,13 @@ pub enum MarkerStyle {
     SubLetter,
     /// `o`, `•`, `●`: an unnumbered item.
     Bullet,
+    /// `①` `⑵` `⒊`: a numbered item.
+    Circled,
+    /// `4.1`, `4.1.3`, or `2` starting a short heading line: a section of a controlled document,
+    /// its depth the count of numbers.
+    Decimal,
+    /// `第一章` (depth 1), `第二节` (2), `第三条` (3): a part of a handbook.
+    Chapter,
 }
 
 /// A numbering marker found in a line (character offsets into the line).
@@ -41,6 +50,8 @@ pub(crate) struct MarkerSpan {
     pub end: usize,
     pub label_start: usize,
     pub label_end: usize,
+    /// How deep a decimal or chapter number goes (`4.1.3` → 3, `第二节` → 2); 0 for the others.
+    pub depth: u8,
 }
 
 fn is_break(c: char) -> bool {
@@ -102,7 +113,128 @@ pub(crate) fn has_marker(chars: &[char]) -> bool {
 /// Most characters cannot start a marker: said before looking around them.
 #[inline]
 fn may_start_marker(c: char) -> bool {
-    c == '(' || c.is_ascii_alphanumeric() || is_chinese_numeral(c) || is_bullet(c)
+    c == '('
+        || c == '第'
+        || c.is_ascii_alphanumeric()
+        || is_chinese_numeral(c)
+        || is_bullet(c)
+        || is_line_bullet(c)
+        || circled_value(c).is_some()
+}
+
+/// `①`–`⑳`, `⑴`–`⒇`, `⒈`–`⒛`.
+fn circled_value(c: char) -> Option<u32> {
+    let code = c as u32;
+    match code {
+        0x2460..=0x2473 => Some(code - 0x2460 + 1),
+        0x2474..=0x2487 => Some(code - 0x2474 + 1),
+        0x2488..=0x249B => Some(code - 0x2488 + 1),
+        _ => None,
+    }
+}
+
+/// `第一章`, `第2节`, `第十三条`, `第三部分`.
+fn chapter_at(chars: &[char], i: usize) -> Option<MarkerSpan> {
+    let mut j = i + 1;
+    while j < chars.len()
+        && j < i + 6
+        && (is_chinese_numeral(chars[j])
+            || chars[j] == '百'
+            || chars[j] == '零'
+            || chars[j].is_ascii_digit())
+    {
+        j += 1;
+    }
+    if j == i + 1 {
+        return None;
+    }
+    let numeral = &chars[i + 1..j];
+    let value = if numeral.iter().all(|c| c.is_ascii_digit()) {
+        Some(digits_value(&numeral[..numeral.len().min(5)]))
+    } else {
+        chinese_value(numeral)
+    };
+    let (depth, unit_end) = match chars.get(j) {
+        Some('章') | Some('篇') => (1, j + 1),
+        Some('部') if chars.get(j + 1) == Some(&'分') => (1, j + 2),
+        Some('节') => (2, j + 1),
+        Some('条') => (3, j + 1),
+        _ => return None,
+    };
+    value?;
+    // A chapter number is followed by a space, a break or the end of the line.
+    let end = unit_end;
+    Some(MarkerSpan {
+        style: MarkerStyle::Chapter,
+        value,
+        start: i,
+        end,
+        label_start: i,
+        label_end: unit_end,
+        depth,
+    })
+}
+
+/// `4.1 售后服务总监`, `4.1.3 岗位职责`, `5.1.1 负责…`; and `2 适用范围` (a number, a space, a
+/// short heading) at the start of a line. A single dot needs a space after it (`2.5小时` is a
+/// number), two or more do not.
+fn decimal_at(chars: &[char], i: usize, line_start: bool) -> Option<MarkerSpan> {
+    let mut j = i;
+    let mut parts = 0u8;
+    let mut last_start;
+    loop {
+        let digits_start = j;
+        while j < chars.len() && chars[j].is_ascii_digit() && j - digits_start < 3 {
+            j += 1;
+        }
+        if j == digits_start || chars.get(j).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        parts += 1;
+        last_start = digits_start;
+        if chars.get(j) == Some(&'.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit()) {
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    let value = Some(digits_value(&chars[last_start..j]));
+    let next = chars.get(j).copied();
+    let spaced = next.is_some_and(char::is_whitespace);
+    let depth = match parts {
+        1 => {
+            // `2 适用范围`: only at the start of a short line that reads as a heading.
+            if !(line_start && spaced) {
+                return None;
+            }
+            let rest: Vec<char> = chars[j..]
+                .iter()
+                .copied()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let heading = (1..=16).contains(&rest.len())
+                && rest.first().is_some_and(|&c| is_han(c))
+                && !rest.iter().any(|&c| is_break(c) && c != ':' && c != ')');
+            if !heading {
+                return None;
+            }
+            1
+        }
+        2 if !spaced => return None,
+        n => n,
+    };
+    if next.is_some_and(|c| c == '%' || c == '倍' || c == '万' || c == '元') {
+        return None;
+    }
+    Some(MarkerSpan {
+        style: MarkerStyle::Decimal,
+        value,
+        start: i,
+        end: j,
+        label_start: i,
+        label_end: j,
+        depth,
+    })
 }
 
 fn at_break(chars: &[char], i: usize) -> bool {
@@ -147,7 +279,36 @@ fn is_chinese_numeral(c: char) -> bool {
 }
 
 fn is_bullet(c: char) -> bool {
-    matches!(c, '•' | '●' | '■' | '◆' | '▪' | '◇' | '□' | '\u{F0B7}')
+    matches!(
+        c,
+        '•' | '●'
+            | '■'
+            | '◆'
+            | '▪'
+            | '◇'
+            | '□'
+            | '\u{F0B7}'
+            | '➢'
+            | '►'
+            | '▶'
+            | '✓'
+            | '✔'
+            | '☆'
+            | '★'
+            | '❖'
+            | '◎'
+            | '◦'
+            | '○'
+            | '√'
+            | '▫'
+            | '◼'
+    )
+}
+
+/// Characters that are bullets only at the start of a line (elsewhere a dash, a dot, a star):
+/// `- 负责…`, `· 负责…`, `* 负责…`.
+fn is_line_bullet(c: char) -> bool {
+    matches!(c, '-' | '·' | '*' | '—' | '–' | '・')
 }
 
 /// The value of a run of ASCII digits (at most five, so it cannot overflow).
@@ -173,7 +334,28 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         end,
         label_start,
         label_end,
+        depth: 0,
     };
+    let line_start = chars[..i].iter().all(|c| c.is_whitespace());
+    // 第一章 第二节 第三条
+    if c == '第' && boundary {
+        if let Some(marker) = chapter_at(chars, i) {
+            return Some(marker);
+        }
+    }
+    // ① ⑵ ⒊
+    if let Some(value) = circled_value(c) {
+        if boundary || prev.is_some_and(is_han) {
+            return Some(make(MarkerStyle::Circled, i, i + 1, Some(value), i + 1));
+        }
+        return None;
+    }
+    // 4.1 4.1.3, and `2 适用范围` at the start of a short line.
+    if c.is_ascii_digit() && boundary && !prev_alnum {
+        if let Some(marker) = decimal_at(chars, i, line_start) {
+            return Some(marker);
+        }
+    }
     // (1) (1)、 (一)、 — but not a call like `alert(1)`.
     if c == '(' && !prev_alnum {
         let close = (i + 1..(i + 5).min(chars.len())).find(|&j| chars[j] == ')')?;
@@ -222,7 +404,11 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         let ok = match delimiter {
             Some('、') => true,
             Some(')') => true,
-            Some('.') => !after.is_some_and(|a| a.is_ascii_digit()),
+            // `2.5年以上` at the start of a line, right after item 1: item 2, `5年以上`.
+            Some('.') => {
+                !after.is_some_and(|a| a.is_ascii_digit())
+                    || (line_start && last_arabic.is_some_and(|last| last + 1 == value))
+            }
             Some(w) if w.is_whitespace() && boundary => {
                 // An empty number with no delimiter (`处理 5 6. 7.`): only before another marker.
                 let next = (digits_end..chars.len()).find(|&j| !chars[j].is_whitespace());
@@ -300,6 +486,17 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         }
         return None;
     }
+    // - 负责…, · 负责… (only where a line starts, and not `-1-` or `—2—`)
+    if is_line_bullet(c) {
+        let next = chars.get(i + 1).copied();
+        let after = (i + 1..chars.len())
+            .find(|&j| !chars[j].is_whitespace())
+            .map(|j| chars[j]);
+        let bullet = line_start
+            && !next.is_some_and(is_line_bullet)
+            && after.is_some_and(|a| is_han(a) || a.is_ascii_alphabetic());
+        return bullet.then(|| make(MarkerStyle::Bullet, i, i + 1, None, i + 1));
+    }
     // o 具备…, •, ●
     let bullet = match c {
         'o' => !prev_alnum && chars.get(i + 1).is_some_and(|&n| is_han(n)),
@@ -372,6 +569,35 @@ mod tests {
     fn empty_numbers() {
         assert_eq!(labels("3、 4、 5、 6、"), ["3", "4", "5", "6"]);
         assert_eq!(labels("处理 5 6. 7. 1、 2、"), ["5", "6", "7", "1", "2"]);
+    }
+
+    #[test]
+    fn circled_decimal_chapter_and_line_bullets() {
+        assert_eq!(labels("①负责方案 ②负责报价"), ["①", "②"]);
+        assert_eq!(labels("4.1 前台主管"), ["4.1"]);
+        assert_eq!(labels("4.1.3 岗位职责:"), ["4.1.3"]);
+        assert_eq!(labels("5.1.1负责销售计划"), ["5.1.1"]);
+        assert_eq!(labels("2 适用范围"), ["2"]);
+        assert_eq!(labels("第一章 总则"), ["第一章"]);
+        assert_eq!(labels("第二节 销售顾问"), ["第二节"]);
+        assert_eq!(labels("第十三条 员工应按时上下班"), ["第十三条"]);
+        assert_eq!(labels("- 负责续保"), ["-"]);
+        assert_eq!(labels("· 负责续保"), ["·"]);
+        assert_eq!(labels("● 热情接待"), ["●"]);
+    }
+
+    #[test]
+    fn numbers_that_are_not_sections_or_bullets() {
+        assert!(labels("2.5小时内完成交车").is_empty());
+        assert!(labels("2 小时内回访客户,记录客户意见并上报").is_empty());
+        assert!(labels("上海·闵行区 3-5年 大专").is_empty());
+        assert!(labels("- 1 -").is_empty());
+        assert!(labels("负责第三方合作").is_empty());
+        // `2.5年以上` right after item 1 is item 2.
+        let chars: Vec<char> = "2.5年以上工作经验".chars().collect();
+        let markers = scan_markers(&chars, &mut Some(1));
+        assert_eq!(markers.len(), 1);
+        assert_eq!(markers[0].label, "2");
     }
 
     #[test]

@@ -1,11 +1,50 @@
 //! The parser's vocabulary (`data/parse.txt`): noise patterns and the words that mark titles,
 //! sections and metadata. Code holds the mechanism; this file's data holds the Chinese words.
 
-use crate::model::PositionKind;
+use crate::model::{PositionKind, SectionKind};
 use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 
 const SHIPPED: &str = include_str!("../../data/parse.txt");
+
+/// What a section heading opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heading {
+    /// 岗位职责, 工作职责: the position's duties.
+    Duties,
+    /// 任职条件, 任职资格: requirements (a position of kind `requirements` when no duties came
+    /// before, a section of the position otherwise).
+    Requirements,
+    /// 考核指标, 工作关系, 权限, 岗位目的, 部门职能 …: a section of the position.
+    Part(SectionKind),
+    /// 目的, 适用范围, 相关文件 …: a document's own section; what follows belongs to no position.
+    Front,
+}
+
+/// What a field label (`岗位名称：`, `直接上级：`) says the value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Title,
+    Department,
+    ReportsTo,
+    Subordinates,
+    /// 岗位编号, 定员人数, 版本号, 批准 …: metadata, kept out of titles and duties.
+    Other,
+    /// A section heading written as a field (`考核指标：报表及时率`).
+    Section(Heading),
+}
+
+/// What a table column holds, by its header (`序号`, `岗位`, `职责` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Number,
+    Store,
+    Department,
+    Position,
+    Duty,
+    Requirements,
+    Other,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
@@ -23,6 +62,13 @@ pub struct Vocabulary {
     subordinates_words: Vec<String>,
     department_words: Vec<String>,
     collective_words: Vec<String>,
+    /// Section headings and field labels, longest first.
+    headings: Vec<(String, Heading)>,
+    labels: Vec<(String, Label)>,
+    columns: Vec<(String, Column)>,
+    question_words: Vec<String>,
+    question_ends: Vec<String>,
+    answer_words: Vec<String>,
 }
 
 impl Vocabulary {
@@ -59,12 +105,94 @@ impl Vocabulary {
                 "subordinates" => vocabulary.subordinates_words.push(rest),
                 "department" => vocabulary.department_words.push(rest),
                 "collective" => vocabulary.collective_words.push(rest),
+                "section" => {
+                    let (kind, word) = kind_and_word(&rest, index)?;
+                    let heading = match kind {
+                        "duties" => Heading::Duties,
+                        "requirements" => Heading::Requirements,
+                        "front" => Heading::Front,
+                        other => Heading::Part(section_kind(other, index)?),
+                    };
+                    if heading == Heading::Duties {
+                        vocabulary.duties_words.push(word.clone());
+                    }
+                    if heading == Heading::Requirements {
+                        vocabulary.requirements_words.push(word.clone());
+                    }
+                    vocabulary.headings.push((word, heading));
+                }
+                "field" => {
+                    let (kind, word) = kind_and_word(&rest, index)?;
+                    let label = match kind {
+                        "title" => Label::Title,
+                        "department" => Label::Department,
+                        "reports-to" => Label::ReportsTo,
+                        "subordinates" => Label::Subordinates,
+                        "other" => Label::Other,
+                        other => {
+                            return Err(format!("line {}: unknown field kind `{other}`", index + 1))
+                        }
+                    };
+                    vocabulary.labels.push((word, label));
+                }
+                "column" => {
+                    let (kind, word) = kind_and_word(&rest, index)?;
+                    let column = match kind {
+                        "number" => Column::Number,
+                        "store" => Column::Store,
+                        "department" => Column::Department,
+                        "position" => Column::Position,
+                        "duty" => Column::Duty,
+                        "requirements" => Column::Requirements,
+                        "other" => Column::Other,
+                        other => {
+                            return Err(format!(
+                                "line {}: unknown column kind `{other}`",
+                                index + 1
+                            ))
+                        }
+                    };
+                    vocabulary.columns.push((word, column));
+                }
+                "question" => vocabulary.question_words.push(rest),
+                "question-end" => vocabulary.question_ends.push(rest),
+                "answer" => vocabulary.answer_words.push(rest),
                 other => return Err(format!("line {}: unknown verb `{other}`", index + 1)),
             }
         }
         vocabulary
             .duties_words
             .sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        // The old verbs are headings too; reports-to and subordinates words are field labels.
+        for word in &vocabulary.duties_words {
+            if !vocabulary.headings.iter().any(|(w, _)| w == word) {
+                vocabulary.headings.push((word.clone(), Heading::Duties));
+            }
+        }
+        for word in &vocabulary.requirements_words {
+            if !vocabulary.headings.iter().any(|(w, _)| w == word) {
+                vocabulary
+                    .headings
+                    .push((word.clone(), Heading::Requirements));
+            }
+        }
+        for word in &vocabulary.reports_to_words {
+            vocabulary.labels.push((word.clone(), Label::ReportsTo));
+        }
+        for word in &vocabulary.subordinates_words {
+            vocabulary.labels.push((word.clone(), Label::Subordinates));
+        }
+        for (word, heading) in &vocabulary.headings {
+            vocabulary
+                .labels
+                .push((word.clone(), Label::Section(*heading)));
+        }
+        let longest_first = |w: &String| std::cmp::Reverse(w.chars().count());
+        vocabulary.headings.sort_by_key(|(w, _)| longest_first(w));
+        vocabulary.labels.sort_by_key(|(w, _)| longest_first(w));
+        vocabulary.columns.sort_by_key(|(w, _)| longest_first(w));
+        vocabulary.question_ends.sort_by_key(longest_first);
+        vocabulary.answer_words.sort_by_key(longest_first);
         let set = |regexes: &[Regex]| {
             RegexSet::new(regexes.iter().map(Regex::as_str)).map_err(|e| e.to_string())
         };
@@ -142,6 +270,81 @@ impl Vocabulary {
         }
     }
 
+    /// What a whole heading opens: `岗位职责` → duties, `考核指标` → a KPI section, `目的` → a
+    /// document's own section.
+    pub fn heading(&self, text: &str) -> Option<Heading> {
+        let text = text.trim();
+        self.headings
+            .iter()
+            .find(|(w, _)| w == text)
+            .map(|&(_, heading)| heading)
+    }
+
+    /// Whether a text starts with a duties or requirements heading (`工作职责与标准`).
+    pub fn starts_with_heading(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.headings.iter().any(|(w, h)| {
+            matches!(h, Heading::Duties | Heading::Requirements)
+                && w.chars().count() >= 4
+                && text.starts_with(w.as_str())
+        })
+    }
+
+    /// The field label a text starts with, and the rest: `岗位名称:财务经理` → (title, `财务经理`),
+    /// `直接上级` → (reports-to, ``). A label must be followed by a colon, whitespace or the end.
+    pub fn label_at<'t>(&self, text: &'t str) -> Option<(Label, &'t str, &'t str)> {
+        let text = text.trim_start();
+        self.labels.iter().find_map(|(word, label)| {
+            let rest = text.strip_prefix(word.as_str())?;
+            let ok = rest.is_empty()
+                || rest.starts_with([':', ' ', '\t', '\u{3000}'])
+                || rest.starts_with(crate::ingest::CELL_BREAK);
+            ok.then(|| (*label, &text[..word.len()], rest))
+        })
+    }
+
+    /// The column a table header cell names.
+    pub fn column(&self, header: &str) -> Option<Column> {
+        let header = header.trim().trim_end_matches(':');
+        self.columns
+            .iter()
+            .find(|(w, _)| w == header)
+            .map(|&(_, column)| column)
+    }
+
+    /// `问:`, `问题:` before a question.
+    pub fn question_prefix<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let text = text.trim_start();
+        self.question_words.iter().find_map(|w| {
+            text.strip_prefix(w.as_str())
+                .and_then(|rest| rest.strip_prefix(':'))
+        })
+    }
+
+    /// Where a question about a post stops naming it: `服务顾问|的岗位职责有哪些`.
+    pub fn question_end(&self, text: &str) -> Option<usize> {
+        self.question_ends
+            .iter()
+            .filter_map(|w| text.find(w.as_str()))
+            .min()
+    }
+
+    /// `最佳答案`, `回答2`, `其他回答(3)`, `答:…`: an answer starts; the rest of the line after it.
+    pub fn answer_at<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let text = text.trim();
+        self.answer_words.iter().find_map(|w| {
+            let rest = text.strip_prefix(w.as_str())?;
+            // A count or a number after the word: `回答2`, `其他回答(2)`, `回答 3`.
+            let rest = rest.trim_start_matches(|c: char| {
+                c.is_ascii_digit() || c.is_whitespace() || matches!(c, '(' | ')')
+            });
+            if let Some(inline) = rest.strip_prefix(':') {
+                return Some(inline.trim());
+            }
+            rest.is_empty().then_some(rest)
+        })
+    }
+
     /// `销售经理岗位职责`: text that ends with a duties word and has something before it.
     pub fn ends_with_duties_word(&self, text: &str) -> bool {
         let text = text.trim().trim_end_matches([':', ' ']);
@@ -162,7 +365,33 @@ impl Vocabulary {
     pub fn is_subordinates(&self, label: &str) -> bool {
         self.subordinates_words.iter().any(|w| w == label.trim())
     }
+}
 
+fn kind_and_word(rest: &str, index: usize) -> Result<(&str, String), String> {
+    let (kind, word) = rest
+        .split_once(char::is_whitespace)
+        .ok_or_else(|| format!("line {}: expected `VERB KIND WORD`", index + 1))?;
+    Ok((kind, word.trim().to_string()))
+}
+
+fn section_kind(kind: &str, index: usize) -> Result<SectionKind, String> {
+    Ok(match kind {
+        "kpis" => SectionKind::Kpis,
+        "relations" => SectionKind::Relations,
+        "authority" => SectionKind::Authority,
+        "purpose" => SectionKind::Purpose,
+        "scope" => SectionKind::Scope,
+        "other" => SectionKind::Other,
+        other => {
+            return Err(format!(
+                "line {}: unknown section kind `{other}`",
+                index + 1
+            ))
+        }
+    })
+}
+
+impl Vocabulary {
     /// `销售部`, `风险控制部`, `第一类风控/法务部`: a short name ending in a department word.
     pub fn is_department(&self, text: &str) -> bool {
         let text = text.trim();

@@ -27,6 +27,16 @@ pub fn position_json(document: &Document, position: &Position) -> Value {
             "line_start": position.line_start,
             "line_end": position.line_end,
         },
+        "sections": position.sections.iter().map(|s| json!({
+            "kind": s.kind.as_str(),
+            "heading": s.heading,
+            "line": s.line,
+            "items": s.items.iter().map(|d| json!({
+                "n": d.n,
+                "text": d.text,
+                "line": d.line,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -166,6 +176,15 @@ pub fn check_text(report: &FileReport, color: bool) -> String {
         "  chars {total_chars}: duty {} · heading {} · numbering {} · noise {} · unparsed {}\n",
         c.duty, c.heading, c.numbering, c.noise, c.unparsed
     ));
+    for untitled in &report.untitled {
+        out.push_str(&format!(
+            "{}:{}: {} a list with no title in the file, named (无标题): {}\n",
+            report.file,
+            untitled.line,
+            paint("warning:", Style::Yellow, color),
+            sanitize(&untitled.text)
+        ));
+    }
     for line in &report.unparsed {
         out.push_str(&format!(
             "{}:{}: {}\n",

@@ -72,3 +72,5 @@ pub fn docx(lines: &[&str]) -> Vec<u8> {
         ("word/document.xml", document.as_bytes()),
     ])
 }
+
+pub mod formats;

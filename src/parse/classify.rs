@@ -1,0 +1,354 @@
+//! Titles and fields: how a short stretch of text reads on its own — a title, a field such as
+//! `直接上级：总经理`, a section heading, a department, or text — and the title as shown.
+
+use super::lines::{char_prefix, is_space, is_terminator, repeats_title};
+use super::vocabulary::{Heading, Label};
+use super::walk::Parser;
+use std::borrow::Cow;
+
+/// How a short stretch of text reads on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Chunk {
+    /// The document's title again.
+    DocumentRepeat,
+    /// `直接上级:总经理`.
+    ReportsTo(Vec<String>),
+    /// `直接下级:A、B`.
+    Subordinates(Vec<String>),
+    /// `任职条件`, `岗位职责:`, `考核指标`, `目的` — opens a part of the current position (or
+    /// of the document).
+    Section(Heading),
+    /// `岗位编号:HY-01`, `所属部门:财务部`, `考核指标:报表及时率`: a field with its value.
+    Field(Label, String),
+    /// `销售经理岗位职责`, `岗位名称:销售经理`: a title that says it is one.
+    ExplicitTitle(String),
+    /// `销售经理`: a role name, a title only where a list follows.
+    RoleName(String),
+    /// `销售部`.
+    Department(String),
+    /// `活动开展的形式:` — a list that is not duties.
+    OtherSection(String),
+    Text,
+}
+
+impl Chunk {
+    pub(super) fn is_heading(&self) -> bool {
+        !matches!(self, Chunk::Text)
+    }
+}
+
+impl Parser<'_> {
+    /// A piece's range split at whitespace, nothing more (char ranges).
+    pub(super) fn chunks_plain(
+        &self,
+        line: usize,
+        start: usize,
+        end: usize,
+    ) -> Vec<(usize, usize)> {
+        let visible = self.lines.visible(line);
+        let mut chunks = Vec::new();
+        let mut chunk_start = None;
+        for (i, &c) in visible.iter().enumerate().take(end).skip(start) {
+            if is_space(c) {
+                if let Some(s) = chunk_start.take() {
+                    chunks.push((s, i));
+                }
+            } else if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+        }
+        if let Some(s) = chunk_start {
+            chunks.push((s, end));
+        }
+        chunks
+    }
+
+    /// Splits a piece's range into whitespace-separated chunks (char ranges).
+    pub(super) fn chunks(&self, line: usize, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let visible = self.lines.visible(line);
+        let mut chunks = Vec::new();
+        let mut chunk_start = None;
+        for (i, &c) in visible.iter().enumerate().take(end).skip(start) {
+            if is_space(c) {
+                if let Some(s) = chunk_start.take() {
+                    chunks.push((s, i));
+                }
+            } else if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+        }
+        if let Some(s) = chunk_start {
+            chunks.push((s, end));
+        }
+        if chunks.is_empty() {
+            chunks.push((start, end));
+        }
+        // `4s 店销售经理职责:` — a short Latin word split from the Chinese after it is one chunk.
+        let mut merged = 0;
+        for k in 0..chunks.len() {
+            let (s, e) = chunks[k];
+            if merged > 0 {
+                let last = &mut chunks[merged - 1];
+                let previous = &visible[last.0..last.1];
+                if previous.len() <= 3 && previous.iter().all(|c| c.is_ascii_alphanumeric()) {
+                    last.1 = e;
+                    continue;
+                }
+            }
+            chunks[merged] = (s, e);
+            merged += 1;
+        }
+        chunks.truncate(merged);
+        // A chunk that ends a sentence and a title glued to it without a space
+        // (`…其他任务。销售顾问岗位职责`) are two chunks.
+        let mut k = 0;
+        while k < chunks.len() {
+            let (s, e) = chunks[k];
+            let cut = (s..e)
+                .rev()
+                .find(|&i| is_terminator(visible[i]) && i + 1 < e);
+            if let Some(i) = cut {
+                let tail = self.piece_text(line, i + 1, e);
+                let kind = self.classify_chunk(tail, false);
+                if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
+                    chunks[k] = (s, i + 1);
+                    chunks.insert(k + 1, (i + 1, e));
+                    k += 1;
+                }
+            }
+            k += 1;
+        }
+        chunks
+    }
+
+    /// How a chunk of text reads on its own.
+    pub(super) fn classify_chunk(&self, text: &str, head: bool) -> Chunk {
+        let text = text.trim();
+        let vocabulary = self.vocabulary;
+        if head {
+            if let Some(document) = &self.document {
+                // Only the start matters, and long prose is not worth folding whole.
+                if repeats_title(char_prefix(text, 60), &document.titles) {
+                    return Chunk::DocumentRepeat;
+                }
+            }
+        }
+        // Vocabulary is Simplified: Traditional text is looked up converted.
+        let matching = simplified(text);
+        let text_m = matching.as_ref();
+        if let Some((label, _, rest)) = vocabulary.label_at(text_m) {
+            if let Some(value) = rest.strip_prefix(':') {
+                let value = value.trim();
+                // The value as written (the Simplified form may differ).
+                let original = text
+                    .split_once(':')
+                    .map_or(value, |(_, v)| v.trim())
+                    .to_string();
+                match label {
+                    Label::ReportsTo => return Chunk::ReportsTo(split_names(&original)),
+                    Label::Subordinates => return Chunk::Subordinates(split_names(&original)),
+                    Label::Title if !value.is_empty() => return Chunk::ExplicitTitle(original),
+                    Label::Section(heading) if value.is_empty() => return Chunk::Section(heading),
+                    Label::Title => {}
+                    label => return Chunk::Field(label, original),
+                }
+            }
+        }
+        let bare = text.trim_end_matches([':', ' ']);
+        let bare_m = text_m.trim_end_matches([':', ' ']);
+        if let Some(heading) = vocabulary.heading(bare_m) {
+            return Chunk::Section(heading);
+        }
+        if text.chars().nth(30).is_some() || text.chars().any(|c| is_terminator(c) || c == ',') {
+            return Chunk::Text;
+        }
+        // `职责二:4s店销售顾问岗位职责` — the numbered-alternative prefix says nothing; nor does
+        // a job site's number after the title (`续保专员岗位职责2`).
+        let without_prefix = strip_alternative_prefix(bare);
+        let without_prefix_m = strip_trailing_number(strip_alternative_prefix(bare_m));
+        if vocabulary.ends_with_duties_word(without_prefix_m) {
+            return Chunk::ExplicitTitle(without_prefix.to_string());
+        }
+        if vocabulary.is_department(bare_m) {
+            return Chunk::Department(bare.to_string());
+        }
+        if self.rules.is_role_title(without_prefix_m) {
+            return Chunk::RoleName(without_prefix.to_string());
+        }
+        let talks_of_duties = vocabulary.ends_with_duties_word(bare_m)
+            || vocabulary
+                .title_suffixes()
+                .iter()
+                .any(|w| bare_m.contains(w.as_str()));
+        if text.ends_with(':')
+            && bare.chars().count() <= 15
+            && bare.chars().count() >= 2
+            && !talks_of_duties
+        {
+            return Chunk::OtherSection(bare.to_string());
+        }
+        Chunk::Text
+    }
+
+    /// A field line: `岗位名称:财务经理　　岗位编号:HY-01`, `职位名称<TAB>售后服务经理<TAB>职位编号…`,
+    /// `岗位:市场专员　部门:市场部　上级:市场经理`. Each field as (label, label start, value start,
+    /// value end), in characters of the line; None unless the first chunk is a label and the
+    /// line reads as fields (a colon, a tab, or several labels).
+    pub(super) fn fields(
+        &self,
+        line: usize,
+        start: usize,
+        end: usize,
+    ) -> Option<Vec<(Label, usize, usize, usize)>> {
+        let chunks = self.chunks_plain(line, start, end);
+        let mut fields: Vec<(Label, usize, usize, usize)> = Vec::new();
+        let mut colons = 0;
+        for &(s, e) in &chunks {
+            let text = self.lines.text(line, s, e);
+            let matching = simplified(text);
+            if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
+                let label_chars = word.chars().count();
+                let value_start = if rest.starts_with(':') {
+                    colons += 1;
+                    s + label_chars + 1
+                } else {
+                    s + label_chars
+                };
+                fields.push((label, s, value_start.min(e), e));
+                continue;
+            }
+            match fields.last_mut() {
+                Some(field) => field.3 = e,
+                None => return None,
+            }
+        }
+        let visible = self.lines.visible(line);
+        let tabbed = visible[start..end].contains(&'\t');
+        let single_heading = fields.len() == 1 && fields[0].2 >= fields[0].3;
+        (colons > 0 || tabbed || fields.len() >= 2 || single_heading).then_some(fields)
+    }
+
+    /// A question about a post (`问:服务顾问的岗位职责有哪些?`, `汽车4S店保险专员主要负责什么工作?`):
+    /// Some(the post's title, if the question names one) when the text is a question.
+    pub(super) fn question(&self, text: &str) -> Option<Option<String>> {
+        let text = text.trim();
+        let body = match self.vocabulary.question_prefix(text) {
+            Some(body) => body,
+            None if text.ends_with('?') && text.chars().count() <= 60 => text,
+            None => return None,
+        };
+        let body = body.trim().trim_end_matches(['?', ' ']);
+        Some(self.post_named(body))
+    }
+
+    /// The post a sentence about duties starts with: `理赔专员主要负责事故车的理赔`,
+    /// `4S店服务顾问的岗位职责有哪些` → the title before the duty words, store prefixes removed.
+    pub(super) fn post_named(&self, text: &str) -> Option<String> {
+        let end = self.vocabulary.question_end(text)?;
+        let name = self.rules.without_prefixes(text[..end].trim());
+        let name = name.trim_end_matches('的').trim();
+        self.rules.is_role_title(name).then(|| name.to_string())
+    }
+
+    /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,
+    /// but otherwise as written.
+    pub(super) fn clean_title(&self, title: &str) -> String {
+        let stripped = strip_alternative_prefix(title.trim());
+        let mut text = strip_trailing_number(stripped.trim_end_matches([':', ' '])).to_string();
+        // Suffixes are matched on the Simplified form and cut by characters, so a Traditional
+        // title (`銷售經理崗位職責`) keeps its script.
+        let matching = simplified(&text).into_owned();
+        let same_length = matching.chars().count() == text.chars().count();
+        for suffix in self.vocabulary.title_suffixes() {
+            let count = suffix.chars().count();
+            if text.chars().count() > count + 1 && matching.ends_with(suffix.as_str()) {
+                let keep = text.chars().count() - count;
+                let rest: String = if same_length {
+                    text.chars().take(keep).collect()
+                } else {
+                    matching.chars().take(keep).collect()
+                };
+                text = rest.trim_end_matches(['的', ' ']).to_string();
+                break;
+            }
+        }
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
+        text.trim_end_matches(['—', '-', ':', '、', ','])
+            .to_string()
+    }
+}
+
+/// The index of the first of the trailing chunks that are headings (titles glued to the end of a
+/// duty or of a line). Role names and departments count only after a finished sentence.
+pub(super) fn trailing_headings(kinds: &[Chunk], next_starts_list: bool) -> usize {
+    let mut tail = kinds.len();
+    while tail > 1 {
+        let kind = &kinds[tail - 1];
+        let strong = matches!(
+            kind,
+            Chunk::ExplicitTitle(_) | Chunk::Section(_) | Chunk::OtherSection(_)
+        );
+        let weak = matches!(kind, Chunk::RoleName(_) | Chunk::Department(_));
+        if strong || (weak && (next_starts_list || tail == kinds.len())) {
+            tail -= 1;
+        } else {
+            break;
+        }
+    }
+    tail
+}
+
+/// Text converted to Simplified when it may hold Traditional characters (else borrowed).
+pub(super) fn simplified(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || !crate::normalize::may_convert(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(crate::normalize::to_simplified(text))
+    }
+}
+
+/// `续保专员岗位职责2` → `续保专员岗位职责`: a job site's number after a title.
+pub(super) fn strip_trailing_number(text: &str) -> &str {
+    let stripped = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stripped.len() < text.len()
+        && stripped
+            .chars()
+            .last()
+            .is_some_and(crate::normalize::is_han)
+    {
+        stripped.trim_end()
+    } else {
+        text
+    }
+}
+
+/// `职责二:`, `职责三:` before a title.
+pub(super) fn strip_alternative_prefix(text: &str) -> &str {
+    let rest = text.trim_start();
+    if let Some(after) = rest.strip_prefix("职责") {
+        let numeral_end = after
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)))
+            .map_or(after.len(), |(i, _)| i);
+        if numeral_end > 0 {
+            if let Some(title) = after[numeral_end..].strip_prefix(':') {
+                return title.trim_start();
+            }
+        }
+    }
+    rest
+}
+
+pub(super) fn split_names(value: &str) -> Vec<String> {
+    let value = value
+        .trim()
+        .trim_end_matches(':')
+        .trim_end_matches("岗位职责")
+        .trim_end_matches("工作职责");
+    value
+        .split(['、', ',', ',', '/', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
