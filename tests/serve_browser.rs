@@ -241,16 +241,51 @@ async fn exercise(client: &Client, base: &str) {
         .path()
         .starts_with("/position/d"));
     assert!(!texts(client, "#duties li").await.is_empty());
-    shoot(client, "position.png").await;
 
-    // 对比: 销售经理 of d10 against d12, reworded words marked.
+    // 岗位 → 对比: d10's 销售经理 page, its picker set to d12's, submitted.
+    let address: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let positions: serde_json::Value =
+        serde_json::from_slice(&serve_support::get(address, "/api/positions").body).unwrap();
+    let id_of = |doc: &str| {
+        positions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["doc_id"] == doc && p["role"] == "销售经理")
+            .map(|p| p["position_id"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let (d10, d12) = (id_of("d10"), id_of("d12"));
     client
-        .goto(&format!(
-            "{base}/compare?role={}&a=d10&b=d12",
-            encode("销售经理")
-        ))
+        .goto(&format!("{base}/position/{d10}"))
         .await
         .unwrap();
+    shoot(client, "position.png").await;
+    client
+        .find(Locator::Css(&format!(
+            "#compare-picker select[name=b] option[value='{d12}']"
+        )))
+        .await
+        .expect("d12 is offered")
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#compare-picker button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // 对比: 销售经理 of d10 against d12, reworded words marked.
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#pairs"))
+        .await
+        .expect("the comparison");
+    let url = client.current_url().await.unwrap();
+    assert!(url.as_str().contains(&d12), "{url}");
     let inserted = texts(client, "#pairs tr.reworded td.b ins").await;
     assert!(
         inserted.iter().any(|t| t.contains("董事长")),

@@ -27,7 +27,9 @@ pub fn find_position<'a>(corpus: &'a Corpus, id: &str) -> Option<(&'a Document, 
         .get(number.checked_sub(1)?)
         .filter(|d| d.id == doc_id)
         .or_else(|| corpus.documents.iter().find(|d| d.id == doc_id))?;
-    (ordinal >= 1 && ordinal <= document.positions.len()).then_some((document, ordinal - 1))
+    (1..=document.positions.len())
+        .contains(&ordinal)
+        .then(|| (document, ordinal - 1))
 }
 
 /// The position id of a (document id, title, line) as compare and dedup report them.
@@ -63,6 +65,9 @@ fn kind_label(kind: PositionKind) -> &'static str {
         PositionKind::Other => "其他清单",
     }
 }
+
+/// Duties shown under a position before the rest fold away (as the terminal's `--duties`).
+const SHOWN_DUTIES: usize = 3;
 
 fn score(value: f32) -> String {
     format!("{value:.2}")
@@ -128,10 +133,23 @@ pub fn search_results(results: &SearchResults) -> String {
                     escape(&hit.store),
                     score(hit.score)
                 );
-                for duty in &hit.duties {
+                // The best few are shown; the rest fold away (no script needed to open them).
+                for duty in hit.duties.iter().take(SHOWN_DUTIES) {
                     duty_item(&mut out, duty, false);
                 }
-                out.push_str("</ul></li>\n");
+                if hit.duties.len() > SHOWN_DUTIES {
+                    let _ = write!(
+                        out,
+                        "</ul><details class=\"more\"><summary>另有 {} 条职责</summary><ul class=\"duties\">",
+                        hit.duties.len() - SHOWN_DUTIES
+                    );
+                    for duty in hit.duties.iter().skip(SHOWN_DUTIES) {
+                        duty_item(&mut out, duty, false);
+                    }
+                    out.push_str("</ul></details></li>\n");
+                } else {
+                    out.push_str("</ul></li>\n");
+                }
             }
             out.push_str("</ol>\n");
         }
@@ -260,7 +278,7 @@ pub fn position(corpus: &Corpus, document: &Document, index: usize) -> String {
     out.push_str("</table>\n");
     let _ = writeln!(
         out,
-        "<h2>职责（{} 条）</h2>\n<ol class=\"position-duties\" id=\"duties\">",
+        "<h2>职责（{} 条）</h2>\n<ul class=\"position-duties\" id=\"duties\">",
         position.duties.len()
     );
     let mut anchored_lines = std::collections::HashSet::new();
@@ -280,7 +298,7 @@ pub fn position(corpus: &Corpus, document: &Document, index: usize) -> String {
             duty.line
         );
     }
-    out.push_str("</ol>\n");
+    out.push_str("</ul>\n");
     out
 }
 
@@ -524,14 +542,23 @@ pub fn dedup(corpus: &Corpus, report: &DedupReport) -> String {
         );
         for member in &group.members {
             let text = if member.text == group.canonical {
-                String::from("<span class=\"same\">（原文相同）</span>")
+                String::from(" <span class=\"meta\">· 原文相同</span>")
             } else {
-                diff_both(&crate::compare::inline_diff(&group.canonical, &member.text))
+                format!(
+                    "<br><span class=\"text\">{}</span>",
+                    diff_both(&crate::compare::inline_diff(&group.canonical, &member.text))
+                )
             };
             let _ = writeln!(
                 out,
-                "<li>{} <span class=\"line\">第{}行</span><br><span class=\"text\">{text}</span></li>",
-                member_link(corpus, &member.doc_id, &member.store, &member.position, member.line),
+                "<li>{} <span class=\"line\">第{}行</span>{text}</li>",
+                member_link(
+                    corpus,
+                    &member.doc_id,
+                    &member.store,
+                    &member.position,
+                    member.line
+                ),
                 member.line
             );
         }

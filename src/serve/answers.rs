@@ -51,7 +51,7 @@ impl SearchRequest {
 /// What a compare request resolved to.
 pub enum CompareAnswer {
     /// Two positions side by side.
-    Pair(Comparison),
+    Pair(Box<Comparison>),
     /// A role across every store that defines it.
     Matrix(Coverage),
     /// Nothing asked yet: show the form.
@@ -89,9 +89,9 @@ pub fn compare(generation: &Generation, params: &Params) -> Result<CompareAnswer
                     ));
                 }
             }
-            Ok(CompareAnswer::Pair(compare::compare_positions(
+            Ok(CompareAnswer::Pair(Box::new(compare::compare_positions(
                 side_a, side_b, &options,
-            )))
+            ))))
         }
         (None, None, Some(role)) => {
             let corpus = &generation.corpus;

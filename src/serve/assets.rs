@@ -44,8 +44,10 @@ table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border-bottom: 1px solid var(--line); padding: .35em .5em; vertical-align: top; text-align: left; }
 th { background: #f4f4f4; white-space: nowrap; }
 table.facts { width: auto; min-width: 24em; }
-ol.position-duties li { margin: .3em 0; }
-ol.position-duties li:target { background: #fff7d6; }
+ul.position-duties { list-style: none; padding-left: .4em; }
+ul.position-duties li { margin: .3em 0; }
+ul.position-duties li:target { background: #fff7d6; }
+details.more { margin: .1em 0 0 .4em; color: var(--muted); } details.more summary { cursor: pointer; font-size: .9em; }
 form.picker { margin: 1em 0; padding: .6em .8em; background: #fff; border: 1px solid var(--line); border-radius: 4px; }
 .summary span { display: inline-block; margin-right: .8em; }
 .summary .same { color: var(--same); } .summary .reworded { color: var(--reworded); }

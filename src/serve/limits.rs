@@ -129,6 +129,17 @@ impl<E: Into<Refusal>> From<E> for ApiRefusal {
     }
 }
 
+/// A route that panicked (a bug) answers 500 with a message instead of dropping the
+/// connection; the server goes on.
+pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Refusal::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "服务器内部错误（已记录），请换个请求再试",
+        "internal error in the server; the request was dropped, the server goes on",
+    )
+    .page()
+}
+
 /// The Content-Security-Policy: nothing from elsewhere, no inline script (the one script is
 /// the app's own file), no inline style attributes, no frames, forms only to this server.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \

@@ -182,6 +182,9 @@ pub fn router(app: App, loopback: bool) -> Router {
         .with_state(app)
         .layer(axum::middleware::from_fn(connection::deadline))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            limits::panicked,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             loopback,
             limits::guard,

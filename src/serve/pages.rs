@@ -243,7 +243,7 @@ pub async fn search(State(app): State<App>, RawQuery(raw): RawQuery) -> Response
     let title = request.query.clone().unwrap_or_else(|| "搜索".into());
     let mut body = String::from("<h1>岗位职责查询</h1>\n");
     body.push_str(&search_form(&generation, &request));
-    let _ = write!(body, "<div id=\"live\">{fragment}</div>\n");
+    let _ = writeln!(body, "<div id=\"live\">{fragment}</div>");
     if request.query.is_none() {
         body.push_str(EXAMPLES);
     }
@@ -320,9 +320,9 @@ pub async fn position(State(app): State<App>, Path(id): Path<String>) -> Respons
         for (other, label) in others.iter().take(MAX_CHOICES) {
             option(&mut body, other, label, false);
         }
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "</select></label> <button type=\"submit\">对比</button> <a href=\"/compare?role={}\">{}在所有 {} 家门店的覆盖矩阵</a></form>\n",
+            "</select></label> <button type=\"submit\">对比</button> <a href=\"/compare?role={}\">{}在所有 {} 家门店的覆盖矩阵</a></form>",
             percent(&position.role),
             escape(&position.role),
             others.len() + 1

@@ -60,11 +60,14 @@ impl Server {
         index: PathBuf,
         extra: &[&str],
     ) -> Server {
+        // Paths inside the folder are given relative to it, as a user in that folder would
+        // (they show in the pages and the JSON).
+        let relative = |path: &Path| path.strip_prefix(dir.path()).unwrap_or(path).to_path_buf();
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhize"))
             .arg("serve")
-            .arg(&corpus)
+            .arg(relative(&corpus))
             .arg("--index")
-            .arg(&index)
+            .arg(relative(&index))
             .args(extra)
             .current_dir(dir.path())
             .stdin(Stdio::null())
