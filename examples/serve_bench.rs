@@ -90,11 +90,24 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The server's user + system CPU time so far, in milliseconds.
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks * 10.0
+}
+
 struct Run {
     name: String,
     seconds: f64,
     latencies_us: Vec<u64>,
     errors: usize,
+    /// The server's CPU time per request, when measured.
+    server_cpu_ms: Option<f64>,
 }
 
 impl Run {
@@ -117,6 +130,7 @@ impl Run {
                 "requests_per_second": (self.latencies_us.len() as f64 / self.seconds).round(),
                 "p50_ms": at(0.50), "p90_ms": at(0.90), "p99_ms": at(0.99),
                 "max_ms": self.latencies_us.last().copied().unwrap_or(0) as f64 / 1000.0,
+                "server_cpu_ms_per_request": self.server_cpu_ms,
             })
         );
     }
@@ -185,6 +199,7 @@ async fn load(
         seconds: 0.0,
         latencies_us: Vec::new(),
         errors: 0,
+        server_cpu_ms: None,
     };
     for task in tasks {
         let (latencies, errors) = task.await.unwrap();
@@ -246,6 +261,7 @@ fn main() {
         seconds: 0.0,
         latencies_us: Vec::new(),
         errors: 0,
+        server_cpu_ms: None,
     };
     let by = [
         zhize::search::GroupBy::Position,
@@ -292,38 +308,38 @@ fn main() {
         assert_eq!(warm.errors, 0, "warm-up errors");
     });
     let rss_warm = rss_kb(pid);
-    let (mut statics, mut searches, mut again) = runtime.block_on(async {
-        let statics = load(
-            address,
-            static_targets,
-            args.clients,
-            args.requests,
-            "GET /static/app.css (baseline: HTTP alone)",
-        )
-        .await;
-        let searches = load(
+    let cpu_before = cpu_ms(pid);
+    let mut statics = runtime.block_on(load(
+        address,
+        static_targets,
+        args.clients,
+        args.requests,
+        "GET /static/app.css (baseline: HTTP alone)",
+    ));
+    statics.server_cpu_ms = Some((cpu_ms(pid) - cpu_before) / args.requests as f64);
+    // The search passes, the server's RSS read after each.
+    let mut passes = Vec::new();
+    let mut rss_after_pass = Vec::new();
+    for pass in 1..=3 {
+        let cpu_before = cpu_ms(pid);
+        passes.push(runtime.block_on(load(
             address,
             Arc::clone(&search_targets),
             args.clients,
             args.requests,
-            "GET /api/search",
-        )
-        .await;
-        let again = load(
-            address,
-            search_targets,
-            args.clients,
-            args.requests,
-            "GET /api/search (second pass)",
-        )
-        .await;
-        (statics, searches, again)
-    });
+            &format!("GET /api/search (pass {pass})"),
+        )));
+        if let Some(run) = passes.last_mut() {
+            run.server_cpu_ms = Some((cpu_ms(pid) - cpu_before) / args.requests as f64);
+        }
+        rss_after_pass.push(rss_kb(pid) / 1024);
+    }
     let rss_end = rss_kb(pid);
     in_process.print();
     statics.print();
-    searches.print();
-    again.print();
+    for pass in &mut passes {
+        pass.print();
+    }
     println!(
         "{}",
         serde_json::json!({
@@ -332,6 +348,7 @@ fn main() {
             "server_rss_mb": {
                 "after_start": rss_start / 1024,
                 "after_warm_up": rss_warm / 1024,
+                "after_each_search_pass": rss_after_pass,
                 "after_runs": rss_end / 1024,
             },
             "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),

@@ -35,7 +35,7 @@ pub async fn search(State(app): State<App>, RawQuery(raw): RawQuery) -> ApiResul
         )));
     }
     let (value, generation) = app
-        .run(move |g| {
+        .run_here(|g| {
             let results = request.run(g)?.ok_or_else(|| {
                 Refusal::bad_request("缺少查询参数 q", "the query parameter q is missing")
             })?;

@@ -54,6 +54,24 @@ pub struct App {
 }
 
 impl App {
+    /// Runs short work (a search: its query is at most 256 characters) on the current
+    /// generation right here on the async worker, a few at a time: handing a sub-millisecond
+    /// search to the blocking pool cost more than the search.
+    pub async fn run_here<T>(
+        &self,
+        work: impl FnOnce(&Generation) -> Result<T, Refusal>,
+    ) -> Result<T, Refusal> {
+        let _permit = self.work.acquire().await.map_err(|_| {
+            Refusal::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "服务器正在关闭",
+                "the server is shutting down",
+            )
+        })?;
+        let generation = self.live.current();
+        work(&generation)
+    }
+
     /// Runs `work` on the current generation off the async workers, a few at a time.
     pub async fn run<T: Send + 'static>(
         &self,

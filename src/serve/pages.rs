@@ -236,7 +236,7 @@ pub async fn search(State(app): State<App>, RawQuery(raw): RawQuery) -> Response
     };
     let generation = app.live.current();
     let wanted = request.clone();
-    let fragment = match app.run(move |g| results_fragment(g, &wanted)).await {
+    let fragment = match app.run_here(|g| results_fragment(g, &wanted)).await {
         Ok(fragment) => fragment,
         Err(refusal) => return refusal.page(),
     };
@@ -261,7 +261,7 @@ fn results_fragment(generation: &Generation, request: &SearchRequest) -> Result<
 pub async fn search_fragment(State(app): State<App>, RawQuery(raw): RawQuery) -> Response {
     let fragment = match Params::parse(raw.as_deref()).and_then(|p| SearchRequest::from_params(&p))
     {
-        Ok(request) => app.run(move |g| results_fragment(g, &request)).await,
+        Ok(request) => app.run_here(|g| results_fragment(g, &request)).await,
         Err(refusal) => Err(refusal),
     };
     match fragment {
