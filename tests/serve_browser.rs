@@ -2,7 +2,7 @@
 //! (WebDriver, fantoccini). Types a query and reads the ranked positions and highlights from
 //! the DOM as they arrive without a reload, follows a result to its position, compares 销售经理
 //! between two stores and reads the marked words, checks that a hostile corpus renders as text,
-//! and takes the screenshots of docs/screenshots/.
+//! and takes the screenshots (into docs/screenshots/ with `ZHIZE_SCREENSHOTS=1`).
 //!
 //! Skips with a loud note when chromium or chromedriver is missing, unless CI is set: then a
 //! missing browser fails the test.
@@ -101,8 +101,14 @@ async fn browser(driver: &Driver, binary: &str, profile: &Path) -> Client {
         .expect("a browser session")
 }
 
+/// docs/screenshots/ when `ZHIZE_SCREENSHOTS=1` (to refresh the README's pictures), else a
+/// scratch folder: a plain `cargo test` leaves the work tree as it was.
 fn screenshots() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let dir = if std::env::var_os("ZHIZE_SCREENSHOTS").is_some() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+    } else {
+        std::env::temp_dir().join("zhize-serve-screenshots")
+    };
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
