@@ -18,6 +18,7 @@ pub mod roles;
 pub mod search;
 pub mod segment;
 pub mod select;
+pub mod serve;
 mod sets;
 
 pub use error::{Error, Result};

@@ -35,6 +35,8 @@ enum Command {
     Show(commands::corpus::ShowArgs),
     /// Account for every character and line of the inputs; list what could not be parsed.
     Check(commands::corpus::CheckArgs),
+    /// Serve the web app: search, positions, compare, dedup in a browser (http://127.0.0.1:PORT/).
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::corpus::list(args),
         Command::Show(args) => commands::corpus::show(args),
         Command::Check(args) => commands::corpus::check(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(code) => code,

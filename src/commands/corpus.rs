@@ -118,75 +118,30 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let corpus = load(&args.input)?;
     let color = !args.json && term::color_enabled();
     let text = match (args.what, args.json) {
-        (ListWhat::Stores, true) => serde_json::to_string_pretty(
-            &corpus
-                .documents
-                .iter()
-                .map(|d| {
-                    json!({
-                        "doc_id": d.id, "document": d.title, "store": d.store,
-                        "positions": d.positions.len(),
-                        "source": {"file": d.file, "line_start": d.line_start, "line_end": d.line_end},
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )?,
+        (ListWhat::Stores, true) => serde_json::to_string_pretty(&render::stores_json(&corpus))?,
         (ListWhat::Stores, false) => render::stores_text(&corpus, color),
-        (ListWhat::Positions, true) => serde_json::to_string_pretty(
-            &corpus
-                .positions()
-                .map(|(d, p)| {
-                    json!({
-                        "doc_id": d.id, "position_id": d.id_of(p),
-                        "store": d.store, "position": p.title, "role": p.role,
-                        "kind": p.kind.as_str(), "duties": p.duties.len(),
-                        "line_start": p.line_start, "line_end": p.line_end,
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )?,
-        (ListWhat::Positions, false) => render::positions_text(&corpus, color),
-        (ListWhat::Roles, json) => {
-            let mut roles: std::collections::BTreeMap<&str, (Vec<&str>, std::collections::BTreeSet<&str>)> =
-                Default::default();
-            // Posts only: a checklist, a department's scope or a list that lost its title is
-            // no role.
-            let posts = corpus.positions().filter(|(_, p)| {
-                p.kind != zhize::PositionKind::Other && p.title != zhize::parse::UNTITLED
-            });
-            for (d, p) in posts {
-                let entry = roles.entry(p.role.as_str()).or_default();
-                entry.0.push(d.id.as_str());
-                entry.1.insert(p.title.as_str());
-            }
-            let mut rows: Vec<_> = roles.into_iter().collect();
-            rows.sort_by(|a, b| b.1 .0.len().cmp(&a.1 .0.len()).then(a.0.cmp(b.0)));
-            if json {
-                serde_json::to_string_pretty(
-                    &rows
-                        .iter()
-                        .map(|(role, (docs, titles))| {
-                            json!({"role": role, "documents": docs, "titles": titles})
-                        })
-                        .collect::<Vec<_>>(),
-                )?
-            } else {
-                rows.iter()
-                    .map(|(role, (docs, titles))| {
-                        format!(
-                            "{} {:>3}  {}\n",
-                            term::fit(&term::sanitize(role), 20),
-                            docs.len(),
-                            term::paint(
-                                &term::sanitize(&titles.iter().copied().collect::<Vec<_>>().join(" / ")),
-                                term::Style::Dim,
-                                color
-                            )
-                        )
-                    })
-                    .collect()
-            }
+        (ListWhat::Positions, true) => {
+            serde_json::to_string_pretty(&render::positions_json(&corpus))?
         }
+        (ListWhat::Positions, false) => render::positions_text(&corpus, color),
+        (ListWhat::Roles, true) => serde_json::to_string_pretty(&render::roles_json(&corpus))?,
+        (ListWhat::Roles, false) => render::role_rows(&corpus)
+            .iter()
+            .map(|row| {
+                format!(
+                    "{} {:>3}  {}\n",
+                    term::fit(&term::sanitize(row.role), 20),
+                    row.documents.len(),
+                    term::paint(
+                        &term::sanitize(
+                            &row.titles.iter().copied().collect::<Vec<_>>().join(" / ")
+                        ),
+                        term::Style::Dim,
+                        color
+                    )
+                )
+            })
+            .collect(),
     };
     print(&text)?;
     if args.json {

@@ -4,6 +4,7 @@ pub mod compare;
 pub mod corpus;
 pub mod dedup;
 pub mod search;
+pub mod serve;
 
 use clap::Args;
 use std::path::PathBuf;

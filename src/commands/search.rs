@@ -100,7 +100,7 @@ pub struct IndexArgs {
     pub json: bool,
 }
 
-fn index_options(
+pub fn index_options(
     input: &InputArgs,
     dir: &std::path::Path,
     vocabulary: &VocabularyArgs,

@@ -4,6 +4,85 @@ use crate::model::{Corpus, Document, FileReport, Position};
 use crate::render::term::{fit, paint, sanitize, width, wrap, Style};
 use serde_json::{json, Value};
 
+/// One row of `zhize list roles`: a role, the documents defining it (once per position) and
+/// the titles it is written as.
+pub struct RoleRow<'c> {
+    pub role: &'c str,
+    pub documents: Vec<&'c str>,
+    pub titles: std::collections::BTreeSet<&'c str>,
+}
+
+/// The roles of the corpus's posts, most documents first, then by name. Posts only: a
+/// checklist, a department's scope or a list that lost its title is no role.
+pub fn role_rows(corpus: &Corpus) -> Vec<RoleRow<'_>> {
+    let mut roles: std::collections::BTreeMap<&str, RoleRow> = Default::default();
+    let posts = corpus.positions().filter(|(_, p)| {
+        p.kind != crate::model::PositionKind::Other && p.title != crate::parse::UNTITLED
+    });
+    for (d, p) in posts {
+        let row = roles.entry(p.role.as_str()).or_insert_with(|| RoleRow {
+            role: p.role.as_str(),
+            documents: Vec::new(),
+            titles: Default::default(),
+        });
+        row.documents.push(d.id.as_str());
+        row.titles.insert(p.title.as_str());
+    }
+    let mut rows: Vec<RoleRow> = roles.into_values().collect();
+    rows.sort_by(|a, b| {
+        b.documents
+            .len()
+            .cmp(&a.documents.len())
+            .then(a.role.cmp(b.role))
+    });
+    rows
+}
+
+/// `zhize list stores --json`: `[{"doc_id", "document", "store", "positions", "source"}]`.
+pub fn stores_json(corpus: &Corpus) -> Value {
+    Value::Array(
+        corpus
+            .documents
+            .iter()
+            .map(|d| {
+                json!({
+                    "doc_id": d.id, "document": d.title, "store": d.store,
+                    "positions": d.positions.len(),
+                    "source": {"file": d.file, "line_start": d.line_start, "line_end": d.line_end},
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `zhize list positions --json`: `[{"doc_id", "position_id", "store", "position", "role",
+/// "kind", "duties", "line_start", "line_end"}]`.
+pub fn positions_json(corpus: &Corpus) -> Value {
+    Value::Array(
+        corpus
+            .positions()
+            .map(|(d, p)| {
+                json!({
+                    "doc_id": d.id, "position_id": d.id_of(p),
+                    "store": d.store, "position": p.title, "role": p.role,
+                    "kind": p.kind.as_str(), "duties": p.duties.len(),
+                    "line_start": p.line_start, "line_end": p.line_end,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `zhize list roles --json`: `[{"role", "documents", "titles"}]`.
+pub fn roles_json(corpus: &Corpus) -> Value {
+    Value::Array(
+        role_rows(corpus)
+            .iter()
+            .map(|row| json!({"role": row.role, "documents": row.documents, "titles": row.titles}))
+            .collect(),
+    )
+}
+
 /// The export JSON object of one position (the public `zhize export --json` shape).
 pub fn position_json(document: &Document, position: &Position) -> Value {
     json!({

@@ -6,3 +6,4 @@ pub mod dedup;
 pub mod html;
 pub mod search;
 pub mod term;
+pub mod web;
