@@ -156,6 +156,8 @@ pub struct DutyIndex {
     skeleton: OnceLock<Corpus>,
     /// Position ordinal → (document, position) indexes in the skeleton.
     ordinals: OnceLock<Vec<(u32, u32)>>,
+    /// The words of the duty texts, read when first needed (see [`DutyIndex::terms`]).
+    terms: OnceLock<Vec<String>>,
 }
 
 impl std::fmt::Debug for DutyIndex {
@@ -185,6 +187,32 @@ impl DutyIndex {
         let json = zstd::decode_all(bytes.as_slice()).map_err(|e| index_error(&path, e))?;
         let corpus: Corpus = serde_json::from_slice(&json).map_err(|e| index_error(&path, e))?;
         Ok(self.skeleton.get_or_init(|| corpus))
+    }
+
+    /// Every word of the duty texts (the terms of the text field over all segments), sorted,
+    /// read once per open index the first time a query needs it: the search scans them for a
+    /// word it does not know. An unreadable term dictionary gives no words.
+    pub fn terms(&self) -> &[String] {
+        self.terms.get_or_init(|| {
+            let searcher = self.reader.searcher();
+            let mut terms = Vec::new();
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.fields.text) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        terms.push(term.to_string());
+                    }
+                }
+            }
+            terms.sort();
+            terms.dedup();
+            terms
+        })
     }
 
     /// The document of a position ordinal (as the `pos` field stores it) and the position's
@@ -350,6 +378,7 @@ pub fn open_generation(dir: &Path, vocabulary: &Vocabulary) -> Result<DutyIndex>
         dir: Some(dir.to_path_buf()),
         skeleton: OnceLock::new(),
         ordinals: OnceLock::new(),
+        terms: OnceLock::new(),
     };
     if opened.reader.searcher().num_docs() as usize != opened.meta.duties {
         return Err(index_error(dir, "document count does not match zhize.json"));
@@ -838,6 +867,7 @@ pub fn build_in_memory_with(
         dir: None,
         skeleton: cell,
         ordinals: OnceLock::new(),
+        terms: OnceLock::new(),
     })
 }
 

@@ -1,10 +1,15 @@
 //! search: turns plain text (Chinese, a question, English, Traditional) into weighted terms,
 //! ranks duties with BM25 and term coverage, groups them into positions and marks the matches.
 
+mod fallback;
+mod query;
+
+pub use query::{analyze, AnalyzedQuery, Concept, Origin, QueryTerm};
+
 use crate::error::{Error, Result};
 use crate::index::DutyIndex;
 use crate::model::{Corpus, PositionKind};
-use crate::segment::{english_words, Segmenter, Vocabulary};
+use crate::segment::Segmenter;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use tantivy::postings::SegmentPostings;
@@ -15,16 +20,22 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, TantivyDocument, Term};
 
-/// Weight of a word found inside a longer typed word (续保 inside 保险续保).
-const PART_BOOST: f32 = 0.4;
-/// Weight of a synonym: found, but after the words the user typed.
-const SYNONYM_BOOST: f32 = 0.5;
-/// A query longer than this many distinct concepts is cut (a pasted document, not a question).
-const MAX_CONCEPTS: usize = 64;
+/// TEMPORARY experiment switches (ZHIZE_EXP=a,b).
+pub fn exp(name: &str) -> bool {
+    static SET: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        std::env::var("ZHIZE_EXP")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    })
+    .iter()
+    .any(|s| s == name)
+}
+
 /// Weight of a typed word found in the position's title rather than in the duty.
 const TITLE_BOOST: f32 = 1.0;
-/// Weight of a glossary translation other than the main one.
-const ALTERNATE_BOOST: f32 = 0.8;
 
 /// How results are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,215 +66,6 @@ impl Default for SearchOptions {
             store: None,
             role: None,
             raw: false,
-        }
-    }
-}
-
-/// Where a query term came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    Typed,
-    Part,
-    Synonym,
-    English,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QueryTerm {
-    /// Folded, as indexed.
-    pub text: String,
-    pub boost: f32,
-    pub origin: Origin,
-}
-
-/// One thing the user asked for, with every term that stands for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Concept {
-    /// The words as typed (folded).
-    pub source: String,
-    pub terms: Vec<QueryTerm>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct AnalyzedQuery {
-    pub concepts: Vec<Concept>,
-    /// Question and filler words left out of the ranking.
-    pub ignored: Vec<String>,
-}
-
-impl AnalyzedQuery {
-    pub fn is_empty(&self) -> bool {
-        self.concepts.is_empty()
-    }
-}
-
-/// Splits a plain-text query into concepts: Chinese words (minus question and filler words),
-/// each with the words inside it and its synonyms; English phrases through the glossary.
-pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> AnalyzedQuery {
-    let words = segmenter.words(query);
-    let mut analyzed = AnalyzedQuery::default();
-    let mut english: Vec<String> = Vec::new();
-    let mut kept_any = false;
-    for word in &words {
-        if word.text.bytes().all(|b| b.is_ascii_alphanumeric())
-            && word.text.bytes().any(|b| b.is_ascii_alphabetic())
-        {
-            english.push(word.text.clone());
-            continue;
-        }
-        flush_english(&mut english, vocabulary, &mut analyzed);
-        if vocabulary.is_stopword(&word.text) {
-            analyzed.ignored.push(word.text.clone());
-            continue;
-        }
-        kept_any = true;
-        analyzed
-            .concepts
-            .extend(chinese_concepts(&word.text, segmenter, vocabulary));
-    }
-    flush_english(&mut english, vocabulary, &mut analyzed);
-    kept_any |= !analyzed.concepts.is_empty();
-    // A repeated word asks for nothing new; a pasted page is cut to its first concepts.
-    let mut seen = HashSet::new();
-    analyzed.concepts.retain(|c| seen.insert(c.source.clone()));
-    analyzed.concepts.truncate(MAX_CONCEPTS);
-    if !kept_any && !analyzed.ignored.is_empty() {
-        // A query of nothing but filler words: search for them after all.
-        let ignored = std::mem::take(&mut analyzed.ignored);
-        for word in ignored {
-            if !analyzed.concepts.iter().any(|c| c.source == word) {
-                let concept = chinese_concept(&word, segmenter, vocabulary);
-                analyzed.concepts.push(concept);
-            }
-        }
-    }
-    analyzed
-}
-
-/// A compound that dictionary words tile completely (逾期催收 = 逾期 + 催收) asks for each of its
-/// parts, so it becomes one concept per part, each also matched by the whole compound; a word the
-/// lexicon lists (销售顾问, 试乘试驾) is a unit and stays one concept, as does any other word.
-fn chinese_concepts(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Vec<Concept> {
-    let tiles = if vocabulary.in_lexicon(word) {
-        Vec::new()
-    } else {
-        tiling(word, segmenter)
-    };
-    if tiles.len() < 2 {
-        return vec![chinese_concept(word, segmenter, vocabulary)];
-    }
-    tiles
-        .iter()
-        .filter(|part| !vocabulary.is_stopword(part))
-        .map(|part| {
-            let mut concept = chinese_concept(part, segmenter, vocabulary);
-            push_term(&mut concept, word, 1.0, Origin::Typed);
-            for synonym in vocabulary.synonyms_of(word) {
-                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-            }
-            concept
-        })
-        .collect()
-}
-
-/// The dictionary words inside `word` that cover it left to right without gaps (longest
-/// first), or nothing when they do not.
-fn tiling(word: &str, segmenter: &Segmenter) -> Vec<String> {
-    let length = word.chars().count();
-    if length < 3 {
-        return Vec::new();
-    }
-    let parts: Vec<_> = segmenter
-        .tokens(word)
-        .into_iter()
-        .filter(|t| t.end - t.start < length)
-        .collect();
-    let mut tiles = Vec::new();
-    let mut at = 0;
-    while at < length {
-        let Some(next) = parts
-            .iter()
-            .filter(|t| t.start == at && t.end - t.start >= 2)
-            .max_by_key(|t| t.end)
-        else {
-            return Vec::new();
-        };
-        tiles.push(next.text.clone());
-        at = next.end;
-    }
-    tiles
-}
-
-fn chinese_concept(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Concept {
-    let mut concept = Concept {
-        source: word.to_string(),
-        terms: Vec::new(),
-    };
-    push_term(&mut concept, word, 1.0, Origin::Typed);
-    for part in segmenter.tokens(word) {
-        push_term(&mut concept, &part.text, PART_BOOST, Origin::Part);
-    }
-    for synonym in vocabulary.synonyms_of(word) {
-        push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-    }
-    concept
-}
-
-fn push_term(concept: &mut Concept, text: &str, boost: f32, origin: Origin) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(existing) = concept.terms.iter_mut().find(|t| t.text == text) {
-        if boost > existing.boost {
-            existing.boost = boost;
-            existing.origin = origin;
-        }
-        return;
-    }
-    concept.terms.push(QueryTerm {
-        text: text.to_string(),
-        boost,
-        origin,
-    });
-}
-
-fn flush_english(words: &mut Vec<String>, vocabulary: &Vocabulary, analyzed: &mut AnalyzedQuery) {
-    if words.is_empty() {
-        return;
-    }
-    let originals = std::mem::take(words);
-    let singular: Vec<String> = originals
-        .iter()
-        .map(|w| english_words(w).pop().unwrap_or_default())
-        .collect();
-    let mut k = 0;
-    while k < originals.len() {
-        if let Some((length, entry)) = vocabulary.glossary_match(&singular[k..]) {
-            let mut concept = Concept {
-                source: originals[k..k + length].join(" "),
-                terms: Vec::new(),
-            };
-            for (i, chinese) in entry.chinese.iter().enumerate() {
-                let boost = if i == 0 { 1.0 } else { ALTERNATE_BOOST };
-                push_term(&mut concept, chinese, boost, Origin::English);
-            }
-            for synonym in vocabulary.synonyms_of(&entry.chinese[0]) {
-                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-            }
-            analyzed.concepts.push(concept);
-            k += length;
-        } else if vocabulary.is_stopword(&originals[k]) || vocabulary.is_stopword(&singular[k]) {
-            analyzed.ignored.push(originals[k].clone());
-            k += 1;
-        } else {
-            let mut concept = Concept {
-                source: originals[k].clone(),
-                terms: Vec::new(),
-            };
-            push_term(&mut concept, &originals[k], 1.0, Origin::Typed);
-            analyzed.concepts.push(concept);
-            k += 1;
         }
     }
 }
@@ -396,7 +198,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             (AnalyzedQuery::default(), parsed, terms)
         } else {
             let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
-            promote_parts_of_unknown_words(index, &mut analyzed);
+            fallback::expand_unknown_words(index, &mut analyzed);
             let main = build_query(&analyzed, fields.text, fields.title);
             (analyzed, main, Vec::new())
         };
@@ -427,8 +229,8 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
     let searcher = index.reader.searcher();
     // Rank candidates from the postings and fast fields alone; only the duties that will be
     // shown are read from the document store (the costly part on a large index).
-    let weights = concept_weights(&searcher, fields.text, &analyzed);
-    let total: f32 = weights.iter().sum();
+    let weights = term_weights(&searcher, fields.text, &analyzed);
+    let total: f32 = weights.iter().map(|w| w.concept).sum();
     let mut candidates = if options.by == GroupBy::Duty && !options.raw && total > 0.0 {
         best_duties(
             &searcher,
@@ -455,12 +257,18 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
                 matched: Vec::new(),
             })
             .collect();
-        annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
+        annotate(
+            &searcher,
+            &fields,
+            &analyzed,
+            &weights,
+            options.raw,
+            &mut candidates,
+        )?;
         if !options.raw && total > 0.0 {
             for candidate in &mut candidates {
-                candidate.score = quantize(
-                    candidate.score * coverage_factor(&candidate.matched, &weights, total),
-                );
+                candidate.score =
+                    quantize(candidate.score * coverage_factor(&candidate.matched, total));
             }
         }
         candidates
@@ -510,25 +318,6 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
     Ok(results)
 }
 
-/// A typed word the corpus never uses (a compound from the vocabulary, say) is searched through
-/// the words inside it, at full weight.
-fn promote_parts_of_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQuery) {
-    let searcher = index.reader.searcher();
-    for concept in &mut analyzed.concepts {
-        let Some(typed) = concept.terms.iter().find(|t| t.origin == Origin::Typed) else {
-            continue;
-        };
-        let term = Term::from_field_text(index.fields.text, &typed.text);
-        if searcher.doc_freq(&term).unwrap_or(0) == 0 {
-            for part in &mut concept.terms {
-                if part.origin == Origin::Part {
-                    part.boost = 1.0;
-                }
-            }
-        }
-    }
-}
-
 /// A duty the query found, before it is read from the document store.
 struct Candidate {
     score: f32,
@@ -536,8 +325,9 @@ struct Candidate {
     pos: u64,
     ordinal: u64,
     line: u64,
-    /// Indexes of the concepts it matches (in its text, or typed words in its title).
-    matched: Vec<usize>,
+    /// The concepts it matches (in its text, or typed words in its title), each with the
+    /// credit of its best matching term.
+    matched: Vec<(usize, f32)>,
 }
 
 /// Fills each candidate's position and duty ordinals (fast fields) and the concepts it matches
@@ -546,6 +336,7 @@ fn annotate(
     searcher: &tantivy::Searcher,
     fields: &crate::index::Fields,
     analyzed: &AnalyzedQuery,
+    weights: &[TermWeights],
     raw: bool,
     candidates: &mut [Candidate],
 ) -> Result<()> {
@@ -570,18 +361,18 @@ fn annotate(
             continue;
         }
         for (c, concept) in analyzed.concepts.iter().enumerate() {
-            let mut found = vec![false; members.len()];
-            for mut postings in concept_postings(reader, fields, concept)? {
+            let mut found = vec![0f32; members.len()];
+            for (mut postings, credit) in concept_postings(reader, fields, concept, &weights[c])? {
                 for (k, &i) in members.iter().enumerate() {
                     let doc = candidates[i].address.doc_id;
                     if postings.doc() <= doc && postings.seek(doc) == doc {
-                        found[k] = true;
+                        found[k] = found[k].max(credit);
                     }
                 }
             }
             for (k, &i) in members.iter().enumerate() {
-                if found[k] {
-                    candidates[i].matched.push(c);
+                if found[k] > 0.0 {
+                    candidates[i].matched.push((c, found[k]));
                 }
             }
         }
@@ -589,20 +380,25 @@ fn annotate(
     Ok(())
 }
 
-/// The postings, in one segment, of every term of `concept`: in the duty text, and typed and
-/// English terms in the title as well.
+/// The postings, in one segment, of every term of `concept` with the coverage credit of a match
+/// (see [`TermWeights`]), highest credit first: in the duty text, and typed and English terms
+/// in the title as well.
 fn concept_postings(
     reader: &tantivy::SegmentReader,
     fields: &crate::index::Fields,
     concept: &Concept,
-) -> Result<Vec<SegmentPostings>> {
+    weights: &TermWeights,
+) -> Result<Vec<(SegmentPostings, f32)>> {
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
     let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
     let title = reader
         .inverted_index(fields.title)
         .map_err(|e| failed(&e))?;
     let mut postings = Vec::new();
-    for t in &concept.terms {
+    for (t, &credit) in concept.terms.iter().zip(&weights.terms) {
+        if credit <= 0.0 {
+            continue;
+        }
         let mut lookups = vec![(&text, fields.text)];
         if matches!(t.origin, Origin::Typed | Origin::English) {
             lookups.push((&title, fields.title));
@@ -613,10 +409,11 @@ fn concept_postings(
                 .read_postings(&term, IndexRecordOption::Basic)
                 .map_err(|e| failed(&e))?
             {
-                postings.push(p);
+                postings.push((p, credit));
             }
         }
     }
+    postings.sort_by(|a, b| b.1.total_cmp(&a.1));
     Ok(postings)
 }
 
@@ -733,10 +530,11 @@ fn columns(reader: &tantivy::SegmentReader) -> Result<Columns> {
     Ok(columns)
 }
 
-/// What a duty's BM25 score is multiplied by: ½ plus ½ of the weight of the concepts it matches.
-fn coverage_factor(matched: &[usize], weights: &[f32], total: f32) -> f32 {
-    let share: f32 = matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
-    0.5 + 0.5 * share
+/// What a duty's BM25 score is multiplied by: ½ plus ½ of the share of the query's concepts it
+/// matches, each concept counted by the credit of its best term found in the duty.
+fn coverage_factor(matched: &[(usize, f32)], total: f32) -> f32 {
+    let share: f32 = matched.iter().map(|&(_, credit)| credit).sum::<f32>() / total;
+    0.5 + 0.5 * share.min(1.0)
 }
 
 /// The `limit` best duties by final score (BM25 times [`coverage_factor`]), ties in corpus
@@ -751,12 +549,12 @@ fn best_duties(
     searcher: &tantivy::Searcher,
     fields: &crate::index::Fields,
     analyzed: &AnalyzedQuery,
-    weights: &[f32],
+    weights: &[TermWeights],
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<Candidate>> {
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let total: f32 = weights.iter().sum();
+    let total: f32 = weights.iter().map(|w| w.concept).sum();
     let weight = query
         .weight(EnableScoring::enabled_from_searcher(searcher))
         .map_err(|e| failed(&e))?;
@@ -765,9 +563,10 @@ fn best_duties(
     let mut threshold = f32::MIN;
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let Columns { pos, duty, line } = columns(reader)?;
-        let mut cursors: Vec<Vec<SegmentPostings>> = Vec::with_capacity(analyzed.concepts.len());
-        for concept in &analyzed.concepts {
-            cursors.push(concept_postings(reader, fields, concept)?);
+        let mut cursors: Vec<Vec<(SegmentPostings, f32)>> =
+            Vec::with_capacity(analyzed.concepts.len());
+        for (concept, weights) in analyzed.concepts.iter().zip(weights) {
+            cursors.push(concept_postings(reader, fields, concept, weights)?);
         }
         let alive = reader.alive_bitset();
         let mut matched = Vec::with_capacity(cursors.len());
@@ -778,21 +577,18 @@ fn best_duties(
                 }
                 matched.clear();
                 for (c, postings) in cursors.iter_mut().enumerate() {
-                    let mut found = false;
-                    for p in postings.iter_mut() {
+                    // Highest credit first: the first term found is the concept's credit.
+                    for (p, credit) in postings.iter_mut() {
                         if p.doc() < doc {
                             p.seek(doc);
                         }
                         if p.doc() == doc {
-                            found = true;
+                            matched.push((c, *credit));
                             break;
                         }
                     }
-                    if found {
-                        matched.push(c);
-                    }
                 }
-                let score = quantize(score * coverage_factor(&matched, weights, total));
+                let score = quantize(score * coverage_factor(&matched, total));
                 let full = best.len() >= limit;
                 if full && score < best[limit - 1].score {
                     return threshold;
@@ -977,20 +773,31 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
     })
 }
 
-/// How much each concept weighs in the coverage of a duty: the inverse document frequency of
-/// its best term (times the term's boost), so that matching a rare word counts more than
-/// matching a common one, and a concept the corpus never mentions counts not at all.
-fn concept_weights(
+/// What matching a concept counts for in a duty's coverage. The concept weighs its best term's
+/// boost times inverse document frequency (a rare word counts more than a common one, a word the
+/// corpus never uses not at all); a duty matching the word typed, a word inside it, a synonym or
+/// a translation covers the concept, one matching only a broader, narrower or fallback term
+/// covers it in part.
+struct TermWeights {
+    concept: f32,
+    /// The credit of a match, one per term of the concept; 0 for a term the index does not hold.
+    terms: Vec<f32>,
+}
+
+/// The share of a concept a duty covers when it matches only a broader, narrower or fallback term.
+const PARTIAL_CREDIT: f32 = 0.5;
+
+fn term_weights(
     searcher: &tantivy::Searcher,
     field: tantivy::schema::Field,
     analyzed: &AnalyzedQuery,
-) -> Vec<f32> {
+) -> Vec<TermWeights> {
     let documents = searcher.num_docs() as f32;
     analyzed
         .concepts
         .iter()
         .map(|concept| {
-            concept
+            let weights: Vec<f32> = concept
                 .terms
                 .iter()
                 .map(|t| {
@@ -1003,7 +810,24 @@ fn concept_weights(
                         t.boost * (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
                     }
                 })
-                .fold(0.0, f32::max)
+                .collect();
+            let weight = weights.iter().copied().fold(0.0, f32::max);
+            let terms = concept
+                .terms
+                .iter()
+                .zip(&weights)
+                .map(|(t, &w)| match t.origin {
+                    _ if w == 0.0 => 0.0,
+                    Origin::Broader | Origin::Narrower | Origin::Fallback => {
+                        weight * PARTIAL_CREDIT
+                    }
+                    _ => weight,
+                })
+                .collect();
+            TermWeights {
+                concept: weight,
+                terms,
+            }
         })
         .collect()
 }
@@ -1125,74 +949,6 @@ fn select_positions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::shipped_segmenter;
-
-    fn sources(query: &str) -> (Vec<String>, Vec<String>) {
-        let analyzed = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
-        (
-            analyzed.concepts.iter().map(|c| c.source.clone()).collect(),
-            analyzed.ignored,
-        )
-    }
-
-    #[test]
-    fn question_words_are_ignored() {
-        let (concepts, ignored) = sources("谁负责保险续保");
-        assert_eq!(concepts, ["保险", "续保"]);
-        assert!(ignored.contains(&"谁".to_string()));
-        let (concepts, _) = sources("哪个岗位负责精品销售");
-        assert!(concepts
-            .iter()
-            .all(|c| c != "哪个" && c != "岗位" && c != "负责"));
-        assert!(concepts.iter().any(|c| c.contains("精品")));
-        // Prepositions carry no duty: 向总经理汇报 is about 总经理 and 汇报.
-        let (concepts, ignored) = sources("谁负责向总经理汇报销售进度");
-        assert_eq!(concepts, ["总经理", "汇报", "销售", "进度"]);
-        assert!(ignored.contains(&"向".to_string()));
-    }
-
-    #[test]
-    fn filler_only_queries_still_search() {
-        let (concepts, _) = sources("负责");
-        assert_eq!(concepts, ["负责"]);
-    }
-
-    #[test]
-    fn english_goes_through_the_glossary() {
-        let analyzed = analyze(
-            "Who handles insurance renewals?",
-            shipped_segmenter(),
-            &Vocabulary::shipped(),
-        );
-        assert_eq!(analyzed.concepts.len(), 1);
-        assert_eq!(analyzed.concepts[0].terms[0].text, "续保");
-    }
-
-    #[test]
-    fn synonyms_weigh_less_than_typed_words() {
-        let analyzed = analyze("客户投诉", shipped_segmenter(), &Vocabulary::shipped());
-        let terms = &analyzed.concepts[0].terms;
-        assert_eq!(terms[0].boost, 1.0);
-        let complaint = terms.iter().find(|t| t.text == "抱怨").unwrap();
-        assert!(complaint.boost < 1.0);
-    }
-
-    #[test]
-    fn syntax_characters_are_plain_text() {
-        for query in ["\"保险", "a:b", "+ - ( ) AND OR", "(((", "*", ""] {
-            let _ = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
-        }
-    }
-
-    #[test]
-    fn long_and_repetitive_queries_stay_small() {
-        let vocabulary = Vocabulary::shipped();
-        let repeated = analyze(&"保险".repeat(5000), shipped_segmenter(), &vocabulary);
-        assert_eq!(repeated.concepts.len(), 1);
-        let page = include_str!("../corpus/4s店岗位职责合集.txt");
-        let pasted = analyze(page, shipped_segmenter(), &vocabulary);
-        assert_eq!(pasted.concepts.len(), MAX_CONCEPTS);
-    }
 
     #[test]
     fn quantized_scores_tie_when_only_the_last_bits_differ() {

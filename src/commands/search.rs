@@ -35,6 +35,10 @@ pub struct VocabularyArgs {
     /// Extra English glossary entries: `english phrase | variant = 中文 中文`.
     #[arg(long, value_name = "FILE")]
     pub glossary: Option<PathBuf>,
+    /// Extra concepts: `词 变体 … > 上位词 … = english phrase | english phrase`, under
+    /// `[部门 | department]` lines (the format of data/concepts.txt).
+    #[arg(long, value_name = "FILE")]
+    pub concepts: Option<PathBuf>,
 }
 
 impl VocabularyArgs {
@@ -44,6 +48,7 @@ impl VocabularyArgs {
             stopwords: self.stopwords.clone(),
             synonyms: self.synonyms.clone(),
             glossary: self.glossary.clone(),
+            concepts: self.concepts.clone(),
         }
     }
 }
