@@ -3,8 +3,11 @@
 
 mod fallback;
 mod query;
+mod score;
 
 pub use query::{analyze, AnalyzedQuery, Concept, Origin, QueryTerm};
+
+use score::{Candidate, Ranking};
 
 use crate::error::{Error, Result};
 use crate::index::DutyIndex;
@@ -12,13 +15,9 @@ use crate::model::{Corpus, PositionKind};
 use crate::segment::Segmenter;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use tantivy::postings::SegmentPostings;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
-    TermSetQuery,
-};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocSet, TantivyDocument, Term};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermSetQuery};
+use tantivy::schema::Value;
+use tantivy::{TantivyDocument, Term};
 
 /// TEMPORARY experiment switches (ZHIZE_EXP=a,b).
 pub fn exp(name: &str) -> bool {
@@ -33,9 +32,6 @@ pub fn exp(name: &str) -> bool {
     .iter()
     .any(|s| s == name)
 }
-
-/// Weight of a typed word found in the position's title rather than in the duty.
-const TITLE_BOOST: f32 = 1.0;
 
 /// How results are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -199,7 +195,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         } else {
             let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
             fallback::expand_unknown_words(index, &mut analyzed);
-            let main = build_query(&analyzed, fields.text, fields.title);
+            let main = score::build_query(&analyzed, fields.text, fields.title);
             (analyzed, main, Vec::new())
         };
     let empty = SearchResults {
@@ -229,48 +225,20 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
     let searcher = index.reader.searcher();
     // Rank candidates from the postings and fast fields alone; only the duties that will be
     // shown are read from the document store (the costly part on a large index).
-    let weights = term_weights(&searcher, fields.text, &analyzed);
-    let total: f32 = weights.iter().map(|w| w.concept).sum();
-    let mut candidates = if options.by == GroupBy::Duty && !options.raw && total > 0.0 {
-        best_duties(
-            &searcher,
-            &fields,
-            &analyzed,
-            &weights,
-            query.as_ref(),
-            limit,
-        )?
+    let ranking = Ranking::new(&searcher, &fields, &analyzed)?;
+    let mut candidates = if options.by == GroupBy::Duty && !options.raw && !ranking.is_empty() {
+        score::best_duties(&searcher, &fields, &ranking, query.as_ref(), limit)?
     } else {
         let pool = match options.by {
             GroupBy::Duty => (limit * 3).max(50),
             GroupBy::Position => (limit * 10).max(200),
         };
-        let top = top_docs(&searcher, query.as_ref(), pool)?;
+        let top = score::top_docs(&searcher, query.as_ref(), pool)?;
         let mut candidates: Vec<Candidate> = top
             .into_iter()
-            .map(|(score, address)| Candidate {
-                score,
-                address,
-                pos: 0,
-                ordinal: 0,
-                line: 0,
-                matched: Vec::new(),
-            })
+            .map(|(score, address)| Candidate::new(score, address))
             .collect();
-        annotate(
-            &searcher,
-            &fields,
-            &analyzed,
-            &weights,
-            options.raw,
-            &mut candidates,
-        )?;
-        if !options.raw && total > 0.0 {
-            for candidate in &mut candidates {
-                candidate.score =
-                    quantize(candidate.score * coverage_factor(&candidate.matched, total));
-            }
-        }
+        score::annotate(&searcher, &fields, &ranking, options.raw, &mut candidates)?;
         candidates
     };
     candidates.sort_by(|a, b| {
@@ -316,311 +284,6 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         }
     }
     Ok(results)
-}
-
-/// A duty the query found, before it is read from the document store.
-struct Candidate {
-    score: f32,
-    address: tantivy::DocAddress,
-    pos: u64,
-    ordinal: u64,
-    line: u64,
-    /// The concepts it matches (in its text, or typed words in its title), each with the
-    /// credit of its best matching term.
-    matched: Vec<(usize, f32)>,
-}
-
-/// Fills each candidate's position and duty ordinals (fast fields) and the concepts it matches
-/// (by seeking each concept's postings to the candidates, in document order).
-fn annotate(
-    searcher: &tantivy::Searcher,
-    fields: &crate::index::Fields,
-    analyzed: &AnalyzedQuery,
-    weights: &[TermWeights],
-    raw: bool,
-    candidates: &mut [Candidate],
-) -> Result<()> {
-    let mut by_segment: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, candidate) in candidates.iter().enumerate() {
-        by_segment
-            .entry(candidate.address.segment_ord)
-            .or_default()
-            .push(i);
-    }
-    for (segment, mut members) in by_segment {
-        let reader = searcher.segment_reader(segment);
-        members.sort_by_key(|&i| candidates[i].address.doc_id);
-        let Columns { pos, duty, line } = columns(reader)?;
-        for &i in &members {
-            let doc = candidates[i].address.doc_id;
-            candidates[i].pos = pos.first(doc).unwrap_or(0);
-            candidates[i].ordinal = duty.first(doc).unwrap_or(0);
-            candidates[i].line = line.first(doc).unwrap_or(0);
-        }
-        if raw {
-            continue;
-        }
-        for (c, concept) in analyzed.concepts.iter().enumerate() {
-            let mut found = vec![0f32; members.len()];
-            for (mut postings, credit) in concept_postings(reader, fields, concept, &weights[c])? {
-                for (k, &i) in members.iter().enumerate() {
-                    let doc = candidates[i].address.doc_id;
-                    if postings.doc() <= doc && postings.seek(doc) == doc {
-                        found[k] = found[k].max(credit);
-                    }
-                }
-            }
-            for (k, &i) in members.iter().enumerate() {
-                if found[k] > 0.0 {
-                    candidates[i].matched.push((c, found[k]));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The postings, in one segment, of every term of `concept` with the coverage credit of a match
-/// (see [`TermWeights`]), highest credit first: in the duty text, and typed and English terms
-/// in the title as well.
-fn concept_postings(
-    reader: &tantivy::SegmentReader,
-    fields: &crate::index::Fields,
-    concept: &Concept,
-    weights: &TermWeights,
-) -> Result<Vec<(SegmentPostings, f32)>> {
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
-    let title = reader
-        .inverted_index(fields.title)
-        .map_err(|e| failed(&e))?;
-    let mut postings = Vec::new();
-    for (t, &credit) in concept.terms.iter().zip(&weights.terms) {
-        if credit <= 0.0 {
-            continue;
-        }
-        let mut lookups = vec![(&text, fields.text)];
-        if matches!(t.origin, Origin::Typed | Origin::English) {
-            lookups.push((&title, fields.title));
-        }
-        for (inverted, field) in lookups {
-            let term = Term::from_field_text(field, &t.text);
-            if let Some(p) = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| failed(&e))?
-            {
-                postings.push((p, credit));
-            }
-        }
-    }
-    postings.sort_by(|a, b| b.1.total_cmp(&a.1));
-    Ok(postings)
-}
-
-/// The `k` best documents by score, best first, ties in index order: what tantivy's `TopDocs`
-/// collector returns, but with one threshold carried from segment to segment (`TopDocs` prunes
-/// each segment on its own, so every segment pays for a full top `k`).
-fn top_docs(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    k: usize,
-) -> Result<Vec<(f32, tantivy::DocAddress)>> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
-        .map_err(|e| failed(&e))?;
-    // The worst kept document on top: lowest score, then latest address.
-    let mut heap: BinaryHeap<(Reverse<Score>, tantivy::DocAddress)> =
-        BinaryHeap::with_capacity(k + 1);
-    let mut threshold = f32::MIN;
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let alive = reader.alive_bitset();
-        weight
-            .for_each_pruning(threshold, reader, &mut |doc, score| {
-                if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return threshold;
-                }
-                heap.push((
-                    Reverse(Score(quantize(score))),
-                    tantivy::DocAddress::new(segment as u32, doc),
-                ));
-                if heap.len() > k {
-                    heap.pop();
-                }
-                if heap.len() == k {
-                    threshold = heap.peek().map_or(f32::MIN, |top| top.0 .0 .0);
-                }
-                threshold
-            })
-            .map_err(|e| failed(&e))?;
-    }
-    let mut top: Vec<(f32, tantivy::DocAddress)> = heap
-        .into_iter()
-        .map(|(Reverse(score), address)| (score.0, address))
-        .collect();
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(top)
-}
-
-/// `score` rounded to 16 significant bits (relative error ≤ 2⁻¹⁶). Block-max WAND sums a
-/// duty's term scores in an order that depends on the other documents and on the threshold, so
-/// two duties with the same text could differ in the last bits and their order (and which of
-/// them makes a pool) was an accident of pruning; rounded, they tie and corpus order decides.
-fn quantize(score: f32) -> f32 {
-    f32::from_bits(score.to_bits().wrapping_add(0x80) & !0xff)
-}
-
-/// A score ordered by `total_cmp` (scores are never NaN).
-#[derive(Clone, Copy, PartialEq)]
-struct Score(f32);
-
-impl Eq for Score {}
-
-impl PartialOrd for Score {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Score {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-/// A segment's fast-field columns.
-#[derive(Clone)]
-struct Columns {
-    pos: tantivy::columnar::Column<u64>,
-    duty: tantivy::columnar::Column<u64>,
-    line: tantivy::columnar::Column<u64>,
-}
-
-/// The fast-field columns of a segment, opened once per segment rather than once per query:
-/// opening a column reads its block index, which cost ≈ 9 % of query time at 1M duties. Segment
-/// ids are unique, so the cache is process-wide; it holds the last few segments (a column keeps
-/// its file mapped).
-fn columns(reader: &tantivy::SegmentReader) -> Result<Columns> {
-    const KEEP: usize = 64;
-    static CACHE: std::sync::Mutex<Vec<(tantivy::index::SegmentId, Columns)>> =
-        std::sync::Mutex::new(Vec::new());
-    let id = reader.segment_id();
-    let cached = |cache: &[(tantivy::index::SegmentId, Columns)]| {
-        cache.iter().find(|(s, _)| *s == id).map(|(_, c)| c.clone())
-    };
-    if let Some(columns) = cached(&CACHE.lock().unwrap_or_else(|e| e.into_inner())) {
-        return Ok(columns);
-    }
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let fast = reader.fast_fields();
-    let columns = Columns {
-        pos: fast.u64("pos").map_err(|e| failed(&e))?,
-        duty: fast.u64("duty").map_err(|e| failed(&e))?,
-        line: fast.u64("line").map_err(|e| failed(&e))?,
-    };
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cached(&cache).is_none() {
-        if cache.len() >= KEEP {
-            cache.remove(0);
-        }
-        cache.push((id, columns.clone()));
-    }
-    Ok(columns)
-}
-
-/// What a duty's BM25 score is multiplied by: ½ plus ½ of the share of the query's concepts it
-/// matches, each concept counted by the credit of its best term found in the duty.
-fn coverage_factor(matched: &[(usize, f32)], total: f32) -> f32 {
-    let share: f32 = matched.iter().map(|&(_, credit)| credit).sum::<f32>() / total;
-    0.5 + 0.5 * share.min(1.0)
-}
-
-/// The `limit` best duties by final score (BM25 times [`coverage_factor`]), ties in corpus
-/// order, each with its ordinals and the concepts it matches.
-///
-/// The coverage factor is at most 1, so a duty whose BM25 score is below the final score of the
-/// `limit`-th best so far cannot enter: that is the threshold block-max WAND prunes with. The
-/// concepts of a duty that passes are looked up by seeking each term's postings forward (WAND
-/// visits a segment's documents in order). The answer is exact: the best duties by final score
-/// over the whole index, not only within a top-k pool of BM25 scores.
-fn best_duties(
-    searcher: &tantivy::Searcher,
-    fields: &crate::index::Fields,
-    analyzed: &AnalyzedQuery,
-    weights: &[TermWeights],
-    query: &dyn Query,
-    limit: usize,
-) -> Result<Vec<Candidate>> {
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let total: f32 = weights.iter().map(|w| w.concept).sum();
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
-        .map_err(|e| failed(&e))?;
-    // Best first: (final score descending, corpus order).
-    let mut best: Vec<Candidate> = Vec::with_capacity(limit + 1);
-    let mut threshold = f32::MIN;
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let Columns { pos, duty, line } = columns(reader)?;
-        let mut cursors: Vec<Vec<(SegmentPostings, f32)>> =
-            Vec::with_capacity(analyzed.concepts.len());
-        for (concept, weights) in analyzed.concepts.iter().zip(weights) {
-            cursors.push(concept_postings(reader, fields, concept, weights)?);
-        }
-        let alive = reader.alive_bitset();
-        let mut matched = Vec::with_capacity(cursors.len());
-        weight
-            .for_each_pruning(threshold, reader, &mut |doc, score| {
-                if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return threshold;
-                }
-                matched.clear();
-                for (c, postings) in cursors.iter_mut().enumerate() {
-                    // Highest credit first: the first term found is the concept's credit.
-                    for (p, credit) in postings.iter_mut() {
-                        if p.doc() < doc {
-                            p.seek(doc);
-                        }
-                        if p.doc() == doc {
-                            matched.push((c, *credit));
-                            break;
-                        }
-                    }
-                }
-                let score = quantize(score * coverage_factor(&matched, total));
-                let full = best.len() >= limit;
-                if full && score < best[limit - 1].score {
-                    return threshold;
-                }
-                let ordinal = duty.first(doc).unwrap_or(0);
-                let at = best.partition_point(|b| {
-                    b.score > score || (b.score == score && b.ordinal < ordinal)
-                });
-                if at < limit {
-                    best.insert(
-                        at,
-                        Candidate {
-                            score,
-                            address: tantivy::DocAddress::new(segment as u32, doc),
-                            pos: pos.first(doc).unwrap_or(0),
-                            ordinal,
-                            line: line.first(doc).unwrap_or(0),
-                            matched: matched.clone(),
-                        },
-                    );
-                    best.truncate(limit);
-                }
-                if best.len() >= limit {
-                    // A duty scoring about the worst kept score may still tie it once
-                    // quantized and come first in corpus order: keep the bound a little below.
-                    threshold = best[limit - 1].score * (1.0 - 1e-4);
-                }
-                threshold
-            })
-            .map_err(|e| failed(&e))?;
-    }
-    Ok(best)
 }
 
 /// The candidates of the `limit` best positions (scored as [`group_positions`] scores them).
@@ -703,42 +366,6 @@ fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
     positions
 }
 
-/// Each concept is a disjunction of its terms in the duty text, and of the typed words in the
-/// position's title (so 销售顾问 + 回访 prefers the 销售顾问's own 回访 duties); concepts are
-/// summed. The clauses are flattened into one disjunction of term queries: a sum of sums is the
-/// same score, and a flat union of term scorers is what tantivy's block-max WAND can prune (a
-/// nested union is scored exhaustively, document by document).
-fn build_query(
-    analyzed: &AnalyzedQuery,
-    field: tantivy::schema::Field,
-    title: tantivy::schema::Field,
-) -> Box<dyn Query> {
-    // A term several concepts share (a synonym of two typed words) is one clause with the sum
-    // of its boosts: BM25 is linear in the boost, and every clause is a scorer WAND must move.
-    let mut boosts: Vec<(Term, f32)> = Vec::new();
-    let mut add = |term: Term, boost: f32| match boosts.iter_mut().find(|(t, _)| *t == term) {
-        Some((_, sum)) => *sum += boost,
-        None => boosts.push((term, boost)),
-    };
-    for concept in &analyzed.concepts {
-        for t in &concept.terms {
-            add(Term::from_field_text(field, &t.text), t.boost);
-            if matches!(t.origin, Origin::Typed | Origin::English) {
-                add(Term::from_field_text(title, &t.text), TITLE_BOOST * t.boost);
-            }
-        }
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = boosts
-        .into_iter()
-        .map(|(term, boost)| {
-            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
-            (Occur::Should, query)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
 /// A hit from its stored fields (text, number, line) and its position in the skeleton.
 fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> Result<DutyHit> {
     let fields = &index.fields;
@@ -771,65 +398,6 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
         ordinal: candidate.ordinal,
         pos: candidate.pos,
     })
-}
-
-/// What matching a concept counts for in a duty's coverage. The concept weighs its best term's
-/// boost times inverse document frequency (a rare word counts more than a common one, a word the
-/// corpus never uses not at all); a duty matching the word typed, a word inside it, a synonym or
-/// a translation covers the concept, one matching only a broader, narrower or fallback term
-/// covers it in part.
-struct TermWeights {
-    concept: f32,
-    /// The credit of a match, one per term of the concept; 0 for a term the index does not hold.
-    terms: Vec<f32>,
-}
-
-/// The share of a concept a duty covers when it matches only a broader, narrower or fallback term.
-const PARTIAL_CREDIT: f32 = 0.5;
-
-fn term_weights(
-    searcher: &tantivy::Searcher,
-    field: tantivy::schema::Field,
-    analyzed: &AnalyzedQuery,
-) -> Vec<TermWeights> {
-    let documents = searcher.num_docs() as f32;
-    analyzed
-        .concepts
-        .iter()
-        .map(|concept| {
-            let weights: Vec<f32> = concept
-                .terms
-                .iter()
-                .map(|t| {
-                    let df = searcher
-                        .doc_freq(&Term::from_field_text(field, &t.text))
-                        .unwrap_or(0) as f32;
-                    if df == 0.0 {
-                        0.0
-                    } else {
-                        t.boost * (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
-                    }
-                })
-                .collect();
-            let weight = weights.iter().copied().fold(0.0, f32::max);
-            let terms = concept
-                .terms
-                .iter()
-                .zip(&weights)
-                .map(|(t, &w)| match t.origin {
-                    _ if w == 0.0 => 0.0,
-                    Origin::Broader | Origin::Narrower | Origin::Fallback => {
-                        weight * PARTIAL_CREDIT
-                    }
-                    _ => weight,
-                })
-                .collect();
-            TermWeights {
-                concept: weight,
-                terms,
-            }
-        })
-        .collect()
 }
 
 /// The character spans of the words of `text` that are terms of the query (`terms`: every
@@ -949,16 +517,6 @@ fn select_positions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantized_scores_tie_when_only_the_last_bits_differ() {
-        let a = f32::from_bits(17.392_85_f32.to_bits() & !0xff);
-        let b = f32::from_bits(a.to_bits() + 1);
-        assert_eq!(quantize(a), quantize(b));
-        assert!((quantize(a) - a).abs() <= a / 65536.0);
-        assert!(quantize(20.0) > quantize(19.99));
-        assert_eq!(quantize(0.0), 0.0);
-    }
 
     #[test]
     fn highlight_escapes_corpus_text() {
