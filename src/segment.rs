@@ -135,7 +135,9 @@ impl Segmenter {
         }
         for word in compounds {
             if !jieba.has_word(&word) && !cuts_into_words(&jieba, &word) {
-                let frequency = LEXICON_FREQUENCY.max(jieba.suggest_freq(&word));
+                // Just enough to be cut whole on its own, and no more: in 配件库存 the words
+                // 配件 + 库存 still win over the concept word 配件库.
+                let frequency = jieba.suggest_freq(&word);
                 jieba.add_word(&word, Some(frequency), None);
             }
         }
