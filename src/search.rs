@@ -19,20 +19,6 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, T
 use tantivy::schema::Value;
 use tantivy::{TantivyDocument, Term};
 
-/// TEMPORARY experiment switches (ZHIZE_EXP=a,b).
-pub fn exp(name: &str) -> bool {
-    static SET: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| {
-        std::env::var("ZHIZE_EXP")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::to_string)
-            .collect()
-    })
-    .iter()
-    .any(|s| s == name)
-}
-
 /// How results are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

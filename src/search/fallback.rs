@@ -45,7 +45,7 @@ pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQue
                 .filter(|t| !matches!(t.origin, Origin::Typed | Origin::Part) && df(&t.text) > 0)
                 .map(|t| t.boost)
                 .fold(0.0, f32::max);
-            let scale = if best > 0.0 && !super::exp("nopromote") {
+            let scale = if best > 0.0 {
                 (1.0 / best).min(2.0)
             } else {
                 1.0
@@ -57,36 +57,6 @@ pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQue
                     _ => term.boost = (term.boost * scale).min(1.0),
                 }
             }
-        }
-        if let Some(enough) = std::env::var("ZHIZE_BACKOFF")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
-            let direct: u64 = concept
-                .terms
-                .iter()
-                .filter(|t| !matches!(t.origin, Origin::Broader | Origin::Narrower))
-                .map(|t| df(&t.text))
-                .sum();
-            if direct >= enough {
-                concept
-                    .terms
-                    .retain(|t| !matches!(t.origin, Origin::Broader | Origin::Narrower));
-            }
-        }
-        if super::exp("dropcontaining") {
-            // A term holding a typed word (员工福利 for 福利) finds duties the typed word finds
-            // already (the index holds the words inside longer ones): it would count them twice.
-            let typed: Vec<String> = concept
-                .terms
-                .iter()
-                .filter(|t| t.origin == Origin::Typed && df(&t.text) > 0)
-                .map(|t| t.text.clone())
-                .collect();
-            concept.terms.retain(|t| {
-                matches!(t.origin, Origin::Typed | Origin::English | Origin::Part)
-                    || !typed.iter().any(|w| t.text.contains(w.as_str()))
-            });
         }
         // What the index does not hold matches nothing: only typed words stay (the title may
         // hold them).

@@ -257,9 +257,6 @@ fn expand(concept: &mut Concept, word: &str, vocabulary: &Vocabulary) {
     for synonym in vocabulary.synonyms_of(word) {
         push_term(concept, synonym, SYNONYM_BOOST, Origin::Synonym);
     }
-    if super::exp("nobroad") {
-        return;
-    }
     for general in vocabulary.broader_of(word) {
         push_term(concept, general, BROADER_BOOST, Origin::Broader);
     }
@@ -333,7 +330,7 @@ fn flush_english(
                     expand(&mut concept, part, vocabulary);
                 }
                 expand(&mut concept, main, vocabulary);
-                for general in entry.broader.iter().filter(|_| !super::exp("nobroad")) {
+                for general in &entry.broader {
                     push_term(&mut concept, general, BROADER_BOOST, Origin::Broader);
                 }
                 analyzed.concepts.push(concept);
