@@ -613,14 +613,16 @@ fn judged_queries_written_before_tuning() {
         .iter()
         .find(|(name, _)| *name == "shipped")
         .expect("tune queries over the shipped corpus");
+    // A little below the figures at the end of tuning (all 0.827, keyword 0.856, question
+    // 0.832, paraphrase 0.717, english 0.905, traditional 0.902, who 0.808).
     let floors = [
-        ("all", 0.0),
-        ("keyword", 0.0),
-        ("question", 0.0),
-        ("paraphrase", 0.0),
-        ("english", 0.0),
-        ("traditional", 0.0),
-        ("who", 0.0),
+        ("all", 0.80),
+        ("keyword", 0.83),
+        ("question", 0.80),
+        ("paraphrase", 0.68),
+        ("english", 0.87),
+        ("traditional", 0.87),
+        ("who", 0.78),
     ];
     for (key, floor) in floors {
         let figure = mean(shipped_tune, key);
