@@ -24,10 +24,13 @@ pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQue
             .unwrap_or(0)
     };
     for concept in &mut analyzed.concepts {
+        // Each term's document frequency, looked up once.
+        let found: Vec<bool> = concept.terms.iter().map(|t| df(&t.text) > 0).collect();
         let typed_known = concept
             .terms
             .iter()
-            .any(|t| t.origin == Origin::Typed && df(&t.text) > 0);
+            .zip(&found)
+            .any(|(t, &f)| t.origin == Origin::Typed && f);
         if typed_known {
             // The word is in the duties: it is what the concept is shown as.
             if concept.label != concept.source
@@ -42,8 +45,9 @@ pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQue
             let best = concept
                 .terms
                 .iter()
-                .filter(|t| !matches!(t.origin, Origin::Typed | Origin::Part) && df(&t.text) > 0)
-                .map(|t| t.boost)
+                .zip(&found)
+                .filter(|(t, &f)| f && !matches!(t.origin, Origin::Typed | Origin::Part))
+                .map(|(t, _)| t.boost)
                 .fold(0.0, f32::max);
             let scale = if best > 0.0 {
                 (1.0 / best).min(2.0)
@@ -60,10 +64,12 @@ pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQue
         }
         // What the index does not hold matches nothing: only typed words stay (the title may
         // hold them).
-        concept
-            .terms
-            .retain(|t| matches!(t.origin, Origin::Typed | Origin::English) || df(&t.text) > 0);
-        if !concept.terms.iter().any(|t| df(&t.text) > 0) {
+        let mut kept = found.iter();
+        concept.terms.retain(|t| {
+            let found = *kept.next().unwrap_or(&false);
+            found || matches!(t.origin, Origin::Typed | Origin::English)
+        });
+        if !found.iter().any(|&f| f) {
             add_sharing_words(index, concept, &df);
         }
     }
