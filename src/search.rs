@@ -164,6 +164,8 @@ fn check_raw_query(query: &str) -> Result<()> {
 pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result<SearchResults> {
     let fields = index.fields;
     let limit = options.limit.max(1);
+    let searcher = index.reader.searcher();
+    let statistics = score::Statistics::new(&searcher);
     let (analyzed, main, highlight_terms): (AnalyzedQuery, Box<dyn Query>, Vec<String>) =
         if options.raw {
             check_raw_query(query)?;
@@ -180,7 +182,7 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             (AnalyzedQuery::default(), parsed, terms)
         } else {
             let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
-            fallback::expand_unknown_words(index, &mut analyzed);
+            fallback::expand_unknown_words(index, &statistics, &mut analyzed);
             let main = score::build_query(&analyzed, fields.text, fields.title);
             (analyzed, main, Vec::new())
         };
@@ -208,18 +210,17 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             ]))
         }
     };
-    let searcher = index.reader.searcher();
     // Rank candidates from the postings and fast fields alone; only the duties that will be
     // shown are read from the document store (the costly part on a large index).
-    let ranking = Ranking::new(&searcher, &fields, &analyzed)?;
+    let ranking = Ranking::new(&statistics, &fields, &analyzed)?;
     let mut candidates = if options.by == GroupBy::Duty && !options.raw && !ranking.is_empty() {
-        score::best_duties(&searcher, &fields, &ranking, query.as_ref(), limit)?
+        score::best_duties(&statistics, &fields, &ranking, query.as_ref(), limit)?
     } else {
         let pool = match options.by {
             GroupBy::Duty => (limit * 3).max(50),
             GroupBy::Position => (limit * 10).max(200),
         };
-        let top = score::top_docs(&searcher, query.as_ref(), pool)?;
+        let top = score::top_docs(&statistics, query.as_ref(), pool)?;
         let mut candidates: Vec<Candidate> = top
             .into_iter()
             .map(|(score, address)| Candidate::new(score, address))

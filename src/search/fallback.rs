@@ -6,6 +6,7 @@
 //! they cost the query nothing.
 
 use super::query::{push_term, AnalyzedQuery, Concept, Origin};
+use super::score::Statistics;
 use crate::index::DutyIndex;
 use tantivy::Term;
 
@@ -16,13 +17,12 @@ const SHORTENED_BOOST: f32 = 0.35;
 /// Index words looked for per unknown word, most frequent first.
 const MAX_FALLBACK_TERMS: usize = 6;
 
-pub(super) fn expand_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQuery) {
-    let searcher = index.reader.searcher();
-    let df = |text: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(index.fields.text, text))
-            .unwrap_or(0)
-    };
+pub(super) fn expand_unknown_words(
+    index: &DutyIndex,
+    statistics: &Statistics,
+    analyzed: &mut AnalyzedQuery,
+) {
+    let df = |text: &str| statistics.frequency(&Term::from_field_text(index.fields.text, text));
     for concept in &mut analyzed.concepts {
         // Each term's document frequency, looked up once.
         let found: Vec<bool> = concept.terms.iter().map(|t| df(&t.text) > 0).collect();

@@ -6,9 +6,12 @@
 
 use super::query::{AnalyzedQuery, Origin};
 use crate::error::{Error, Result};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use tantivy::postings::SegmentPostings;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, Bm25StatisticsProvider, BoostQuery, EnableScoring, Occur, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Term};
 
@@ -17,6 +20,51 @@ const TITLE_BOOST: f32 = 1.0;
 
 /// The share of a concept a duty covers when it matches only a broader, narrower or fallback term.
 const PARTIAL_CREDIT: f32 = 0.5;
+
+/// The index's BM25 statistics for one query, each term's document frequency looked up once:
+/// fitting the query to the index, the coverage weights and tantivy's scorers all ask for the
+/// same terms (a lookup is a term dictionary search in every segment).
+pub(super) struct Statistics<'a> {
+    pub(super) searcher: &'a tantivy::Searcher,
+    frequencies: RefCell<HashMap<Term, u64>>,
+}
+
+impl<'a> Statistics<'a> {
+    pub(super) fn new(searcher: &'a tantivy::Searcher) -> Statistics<'a> {
+        Statistics {
+            searcher,
+            frequencies: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The number of duties holding `term` (0 when it cannot be read).
+    pub(super) fn frequency(&self, term: &Term) -> u64 {
+        if let Some(&known) = self.frequencies.borrow().get(term) {
+            return known;
+        }
+        let found = self.searcher.doc_freq(term).unwrap_or(0);
+        self.frequencies.borrow_mut().insert(term.clone(), found);
+        found
+    }
+
+    fn scoring(&self) -> EnableScoring<'_> {
+        EnableScoring::enabled_from_statistics_provider(self, self.searcher)
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        Ok(self.frequency(term))
+    }
+}
 
 /// A duty the query found, before it is read from the document store.
 pub(super) struct Candidate {
@@ -71,19 +119,18 @@ pub(super) struct Ranking {
 
 impl Ranking {
     pub(super) fn new(
-        searcher: &tantivy::Searcher,
+        statistics: &Statistics,
         fields: &crate::index::Fields,
         analyzed: &AnalyzedQuery,
     ) -> Result<Ranking> {
-        let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-        let documents = searcher.num_docs() as f32;
+        let documents = statistics.searcher.num_docs() as f32;
         let mut concepts = Vec::with_capacity(analyzed.concepts.len());
         for concept in &analyzed.concepts {
             let mut terms = Vec::new();
             let mut idfs = Vec::new();
             for t in &concept.terms {
                 let text = Term::from_field_text(fields.text, &t.text);
-                let df = searcher.doc_freq(&text).map_err(|e| failed(&e))?;
+                let df = statistics.frequency(&text);
                 if df == 0 {
                     continue;
                 }
@@ -224,15 +271,16 @@ pub(super) fn annotate(
 /// collector returns, but with one threshold carried from segment to segment (`TopDocs` prunes
 /// each segment on its own, so every segment pays for a full top `k`).
 pub(super) fn top_docs(
-    searcher: &tantivy::Searcher,
+    statistics: &Statistics,
     query: &dyn Query,
     k: usize,
 ) -> Result<Vec<(f32, tantivy::DocAddress)>> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
+    let searcher = statistics.searcher;
     let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .weight(statistics.scoring())
         .map_err(|e| failed(&e))?;
     // The worst kept document on top: lowest score, then latest address.
     let mut heap: BinaryHeap<(Reverse<Score>, tantivy::DocAddress)> =
@@ -348,15 +396,16 @@ fn coverage_factor(matched: &[(usize, f32)], total: f32) -> f32 {
 /// answer is exact: the best duties by final score over the whole index, not only within a
 /// top-k pool of BM25 scores.
 pub(super) fn best_duties(
-    searcher: &tantivy::Searcher,
+    statistics: &Statistics,
     fields: &crate::index::Fields,
     ranking: &Ranking,
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<Candidate>> {
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
+    let searcher = statistics.searcher;
     let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .weight(statistics.scoring())
         .map_err(|e| failed(&e))?;
     // Best first: (final score descending, corpus order).
     let mut best: Vec<Candidate> = Vec::with_capacity(limit + 1);
