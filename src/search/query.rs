@@ -318,8 +318,14 @@ fn flush_english(
                 let mut concept = Concept::new(&source, main);
                 push_term(&mut concept, part, 1.0, Origin::English);
                 for (i, chinese) in entry.chinese.iter().enumerate() {
-                    let boost = if i == 0 { 1.0 } else { ALTERNATE_BOOST };
-                    push_term(&mut concept, chinese, boost, Origin::English);
+                    // The main translation is also looked for in titles; the others only in
+                    // the duties (each title lookup is one more scorer per query).
+                    let (boost, origin) = if i == 0 {
+                        (1.0, Origin::English)
+                    } else {
+                        (ALTERNATE_BOOST, Origin::Synonym)
+                    };
+                    push_term(&mut concept, chinese, boost, origin);
                 }
                 if part != main {
                     for inside in segmenter.tokens(part) {

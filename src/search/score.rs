@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use tantivy::postings::SegmentPostings;
 use tantivy::query::{
-    BooleanQuery, Bm25StatisticsProvider, BoostQuery, EnableScoring, Occur, Query, TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Term};
@@ -279,9 +279,7 @@ pub(super) fn top_docs(
     use std::collections::BinaryHeap;
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
     let searcher = statistics.searcher;
-    let weight = query
-        .weight(statistics.scoring())
-        .map_err(|e| failed(&e))?;
+    let weight = query.weight(statistics.scoring()).map_err(|e| failed(&e))?;
     // The worst kept document on top: lowest score, then latest address.
     let mut heap: BinaryHeap<(Reverse<Score>, tantivy::DocAddress)> =
         BinaryHeap::with_capacity(k + 1);
@@ -404,9 +402,7 @@ pub(super) fn best_duties(
 ) -> Result<Vec<Candidate>> {
     let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
     let searcher = statistics.searcher;
-    let weight = query
-        .weight(statistics.scoring())
-        .map_err(|e| failed(&e))?;
+    let weight = query.weight(statistics.scoring()).map_err(|e| failed(&e))?;
     // Best first: (final score descending, corpus order).
     let mut best: Vec<Candidate> = Vec::with_capacity(limit + 1);
     let mut threshold = f32::MIN;
