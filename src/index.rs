@@ -944,7 +944,7 @@ fn write_side_files(
     let (_, fields) = schema();
     let reader = index.reader().map_err(|e| index_error(dir, e))?;
     let searcher = reader.searcher();
-    let mut terms: Vec<String> = Segmenter::vocabulary_words(vocabulary);
+    let mut terms: Vec<String> = segmenter.whole_vocabulary_words(vocabulary);
     for segment in searcher.segment_readers() {
         let inverted = segment
             .inverted_index(fields.text)
