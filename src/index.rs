@@ -941,22 +941,7 @@ fn write_side_files(
     vocabulary: &Vocabulary,
     meta: &IndexMeta,
 ) -> Result<()> {
-    let (_, fields) = schema();
-    let reader = index.reader().map_err(|e| index_error(dir, e))?;
-    let searcher = reader.searcher();
-    let mut terms: Vec<String> = segmenter.whole_vocabulary_words(vocabulary);
-    for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(fields.text)
-            .map_err(|e| index_error(dir, e))?;
-        let mut stream = inverted.terms().stream().map_err(|e| index_error(dir, e))?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                terms.push(term.to_string());
-            }
-        }
-    }
-    let dictionary = segmenter.dictionary_for(terms.iter().map(String::as_str));
+    let dictionary = query_dictionary(dir, index, segmenter, vocabulary)?;
     write_synced(&dir.join(DICTIONARY), dictionary.as_bytes())?;
     // Serialised straight into the compressor and the file: at 1M duties the JSON alone is
     // 17 MB that the build's peak memory need not hold.
@@ -973,6 +958,32 @@ fn write_side_files(
     file.sync_all().map_err(|e| io_error(&path, e))?;
     let meta = serde_json::to_vec_pretty(meta).map_err(|e| index_error(dir, e))?;
     write_synced(&dir.join(META), &meta)
+}
+
+/// The query-time dictionary of an index: every term of its duty texts plus the vocabulary's
+/// words, with the full segmenter's frequencies (see [`Segmenter::dictionary_for`]).
+fn query_dictionary(
+    dir: &Path,
+    index: &Index,
+    segmenter: &Segmenter,
+    vocabulary: &Vocabulary,
+) -> Result<String> {
+    let (_, fields) = schema();
+    let reader = index.reader().map_err(|e| index_error(dir, e))?;
+    let searcher = reader.searcher();
+    let mut terms: Vec<String> = segmenter.whole_vocabulary_words(vocabulary);
+    for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(fields.text)
+            .map_err(|e| index_error(dir, e))?;
+        let mut stream = inverted.terms().stream().map_err(|e| index_error(dir, e))?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                terms.push(term.to_string());
+            }
+        }
+    }
+    Ok(segmenter.dictionary_for(terms.iter().map(String::as_str)))
 }
 
 /// An index of `corpus` held in memory (standard input, tests, the relevance evaluation).
@@ -1004,13 +1015,16 @@ pub fn build_in_memory_with(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(|e| index_error(here, e))?;
+    // Queries are cut with the index's own small dictionary, as an index on disk cuts them, so
+    // that an index in memory ranks exactly as `zhize search` does.
+    let queries = Segmenter::from_dictionary(&query_dictionary(here, &index, full, vocabulary)?)?;
     let cell = OnceLock::new();
     let _ = cell.set(skeleton);
     Ok(DutyIndex {
         index,
         reader,
         fields,
-        segmenter: full.clone(),
+        segmenter: queries,
         vocabulary: vocabulary.clone(),
         meta,
         dir: None,

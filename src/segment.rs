@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 const TRADITIONAL: &str = include_str!("../data/traditional.txt");
+const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
 
 /// Frequency given to a lexicon word listed without one (jieba's scale: a common two-character
 /// word has a few thousand), raised further when jieba would still split the word.
@@ -197,8 +198,16 @@ impl Segmenter {
     /// terms: those this segmenter keeps whole. One it cuts into pieces (领用, a concept variant,
     /// in 领用管理) is left out, since the small dictionary would get it at its suggested
     /// frequency, above its own, and keep it whole where this one does not.
+    /// jieba's most frequent words are added too (`data/common_words.txt`), so that a query word
+    /// the corpus never uses is cut as jieba cuts it.
     pub fn whole_vocabulary_words(&self, vocabulary: &Vocabulary) -> Vec<String> {
         let mut words = Segmenter::vocabulary_words(vocabulary);
+        words.extend(
+            COMMON_WORDS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|l| l.trim().to_string()),
+        );
         words.retain(|w| self.jieba.cut(w, false).len() == 1);
         words
     }

@@ -634,3 +634,33 @@ fn judged_queries_written_before_tuning() {
         );
     }
 }
+
+/// The scores above come from an index held in memory, which segments queries with jieba's full
+/// dictionary; `zhize search` opens an index on disk with its small query-time dictionary. Both
+/// must understand every judged query alike and rank alike.
+#[test]
+fn an_index_on_disk_ranks_the_judged_queries_as_the_one_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = zhize::index::IndexOptions {
+        dir: dir.path().join("index"),
+        inputs: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")],
+        load: zhize::LoadOptions::default(),
+        vocabulary: Default::default(),
+    };
+    let (on_disk, _) = zhize::index::ensure(&options, &zhize::index::NoProgress).unwrap();
+    let tune =
+        judged_file(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/tune.tsv"));
+    let queries = tune
+        .iter()
+        .map(|j| j.query.clone())
+        .chain(old_judgments().into_iter().map(|j| j.query));
+    for query in queries {
+        let texts = |index: &DutyIndex| -> Vec<(String, String)> {
+            by_duty(index, &query)
+                .into_iter()
+                .map(|d| (d.text, format!("{:.3}", d.score)))
+                .collect()
+        };
+        assert_eq!(texts(&shipped().index), texts(&on_disk), "{query}");
+    }
+}
