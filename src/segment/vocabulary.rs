@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 const LEXICON: &str = include_str!("../../data/lexicon.txt");
 const STOPWORDS: &str = include_str!("../../data/stopwords.txt");
@@ -68,11 +69,14 @@ pub struct Vocabulary {
     heads: HashMap<String, String>,
     /// English phrase (singular words joined by a space) → index into `glossary`.
     phrases: HashMap<String, usize>,
-    /// English phrase (word stems joined by a space) → index into `glossary`.
-    stemmed: HashMap<String, usize>,
+    /// English phrase (word stems joined by a space) → index into `glossary`, computed on the
+    /// first English query (stemming every phrase costs a few milliseconds, which a Chinese
+    /// query need not pay).
+    stemmed: OnceLock<HashMap<String, usize>>,
     longest_phrase: usize,
-    /// The stems of the English stop words (handles, handling, handled → handl).
-    stop_stems: HashSet<String>,
+    /// The stems of the English stop words (handles, handling, handled → handl), computed on the
+    /// first English query.
+    stop_stems: OnceLock<HashSet<String>>,
     /// A digest of every vocabulary text loaded: part of the index fingerprint.
     pub digest: String,
 }
@@ -105,12 +109,6 @@ impl Vocabulary {
             }
             hasher.update(b"\0");
         }
-        vocabulary.stop_stems = vocabulary
-            .stopwords
-            .iter()
-            .filter(|w| w.is_ascii())
-            .map(|w| stem(w))
-            .collect();
         vocabulary.digest = hasher.finalize().to_hex().to_string();
         Ok(vocabulary)
     }
@@ -208,8 +206,6 @@ impl Vocabulary {
             self.longest_phrase = self.longest_phrase.max(phrase.len());
             // A later entry for the same phrase wins, so a user's file overrides the shipped one.
             self.phrases.insert(phrase.join(" "), entry);
-            let stems: Vec<String> = phrase.iter().map(|w| stem(w)).collect();
-            self.stemmed.insert(stems.join(" "), entry);
         }
         self.glossary.push(GlossaryEntry {
             english: phrases,
@@ -277,7 +273,14 @@ impl Vocabulary {
     /// Whether an English word (folded and singular, see [`english_words`]) is a question or
     /// filler word in any of its inflections (handles, handling, handled).
     pub fn is_english_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(word) || self.stop_stems.contains(&stem(word))
+        let stems = self.stop_stems.get_or_init(|| {
+            self.stopwords
+                .iter()
+                .filter(|w| w.is_ascii())
+                .map(|w| stem(w))
+                .collect()
+        });
+        self.stopwords.contains(word) || stems.contains(&stem(word))
     }
 
     /// The words a query for `folded_word` also finds.
@@ -333,7 +336,7 @@ impl Vocabulary {
             let found = self
                 .phrases
                 .get(&words[..length].join(" "))
-                .or_else(|| self.stemmed.get(&stems[..length].join(" ")));
+                .or_else(|| self.stemmed().get(&stems[..length].join(" ")));
             if let Some(&entry) = found {
                 return Some((length, &self.glossary[entry]));
             }
@@ -371,6 +374,20 @@ impl Vocabulary {
         compounds.sort();
         compounds.dedup();
         (units, compounds)
+    }
+
+    /// Phrase stems → glossary entry; a later entry for the same stems wins, as for phrases.
+    fn stemmed(&self) -> &HashMap<String, usize> {
+        self.stemmed.get_or_init(|| {
+            let mut stemmed = HashMap::new();
+            for (entry, glossary) in self.glossary.iter().enumerate() {
+                for phrase in &glossary.english {
+                    let stems: Vec<String> = phrase.iter().map(|w| stem(w)).collect();
+                    stemmed.insert(stems.join(" "), entry);
+                }
+            }
+            stemmed
+        })
     }
 
     /// Every Chinese word the vocabulary names.
