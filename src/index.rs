@@ -61,6 +61,21 @@ pub struct IndexMeta {
     pub documents: usize,
     pub positions: usize,
     pub duties: usize,
+    /// What the generation was built from (absolute paths), so that `zhize search --index DIR`
+    /// with no inputs searches it as built. Empty for an index held in memory, and in
+    /// generations written before zhize recorded them.
+    #[serde(default)]
+    pub inputs: Vec<PathBuf>,
+    #[serde(default)]
+    pub manifest: Option<PathBuf>,
+    #[serde(default)]
+    pub aliases: Option<PathBuf>,
+    #[serde(default)]
+    pub vocabulary: VocabularyFiles,
+    /// A digest of the input files alone (paths, sizes, modification times), to tell changed
+    /// inputs from another zhize or vocabulary.
+    #[serde(default)]
+    pub inputs_digest: String,
 }
 
 /// What `ensure`/`build` did, for the user.
@@ -156,6 +171,8 @@ pub struct DutyIndex {
     skeleton: OnceLock<Corpus>,
     /// Position ordinal → (document, position) indexes in the skeleton.
     ordinals: OnceLock<Vec<(u32, u32)>>,
+    /// The words of the duty texts, read when first needed (see [`DutyIndex::terms`]).
+    terms: OnceLock<Vec<String>>,
 }
 
 impl std::fmt::Debug for DutyIndex {
@@ -185,6 +202,32 @@ impl DutyIndex {
         let json = zstd::decode_all(bytes.as_slice()).map_err(|e| index_error(&path, e))?;
         let corpus: Corpus = serde_json::from_slice(&json).map_err(|e| index_error(&path, e))?;
         Ok(self.skeleton.get_or_init(|| corpus))
+    }
+
+    /// Every word of the duty texts (the terms of the text field over all segments), sorted,
+    /// read once per open index the first time a query needs it: the search scans them for a
+    /// word it does not know. An unreadable term dictionary gives no words.
+    pub fn terms(&self) -> &[String] {
+        self.terms.get_or_init(|| {
+            let searcher = self.reader.searcher();
+            let mut terms = Vec::new();
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.fields.text) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        terms.push(term.to_string());
+                    }
+                }
+            }
+            terms.sort();
+            terms.dedup();
+            terms
+        })
     }
 
     /// The document of a position ordinal (as the `pos` field stores it) and the position's
@@ -225,15 +268,39 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
 /// times), the manifest and alias files, the vocabulary, the index format and the zhize binary.
 /// None when an input is standard input (which cannot be fingerprinted).
 pub fn fingerprint(options: &IndexOptions, vocabulary: &Vocabulary) -> Result<Option<String>> {
+    let Some(inputs) = inputs_digest(&options.inputs) else {
+        return Ok(None);
+    };
     let mut hasher = blake3::Hasher::new();
     hasher.update(format!("format {FORMAT} {}\n", env!("CARGO_PKG_VERSION")).as_bytes());
     if let Ok(exe) = std::env::current_exe() {
         stat_into(&mut hasher, &exe);
     }
-    for input in &options.inputs {
+    hasher.update(inputs.as_bytes());
+    for extra in [&options.load.manifest, &options.load.aliases]
+        .into_iter()
+        .flatten()
+    {
+        hasher.update(b"extra\0");
+        hasher.update(extra.as_os_str().as_encoded_bytes());
+        hasher.update(&std::fs::read(extra).unwrap_or_default());
+    }
+    hasher.update(vocabulary.digest.as_bytes());
+    Ok(Some(hasher.finalize().to_hex()[..32].to_string()))
+}
+
+/// A digest of the input files: every absolute path, size and modification time. None when an
+/// input is standard input.
+fn inputs_digest(inputs: &[PathBuf]) -> Option<String> {
+    let mut hasher = blake3::Hasher::new();
+    for input in inputs {
         if input.as_os_str() == "-" {
-            return Ok(None);
+            return None;
         }
+        // Absolute, so that the same files are the same inputs whether named from here or from
+        // elsewhere (`corpus` in two checkouts is two corpora).
+        let input = std::path::absolute(input).unwrap_or_else(|_| input.clone());
+        let input = &input;
         hasher.update(b"input\0");
         hasher.update(input.as_os_str().as_encoded_bytes());
         if input.is_dir() {
@@ -249,16 +316,7 @@ pub fn fingerprint(options: &IndexOptions, vocabulary: &Vocabulary) -> Result<Op
             stat_into(&mut hasher, input);
         }
     }
-    for extra in [&options.load.manifest, &options.load.aliases]
-        .into_iter()
-        .flatten()
-    {
-        hasher.update(b"extra\0");
-        hasher.update(extra.as_os_str().as_encoded_bytes());
-        hasher.update(&std::fs::read(extra).unwrap_or_default());
-    }
-    hasher.update(vocabulary.digest.as_bytes());
-    Ok(Some(hasher.finalize().to_hex()[..32].to_string()))
+    Some(hasher.finalize().to_hex()[..32].to_string())
 }
 
 fn stat_into(hasher: &mut blake3::Hasher, path: &Path) {
@@ -350,6 +408,7 @@ pub fn open_generation(dir: &Path, vocabulary: &Vocabulary) -> Result<DutyIndex>
         dir: Some(dir.to_path_buf()),
         skeleton: OnceLock::new(),
         ordinals: OnceLock::new(),
+        terms: OnceLock::new(),
     };
     if opened.reader.searcher().num_docs() as usize != opened.meta.duties {
         return Err(index_error(dir, "document count does not match zhize.json"));
@@ -627,9 +686,10 @@ fn rebuild(
             .join()
             .map_err(|_| Error::Other("parser thread panicked".into()))?
     })?;
-    let (skeleton, meta) = builder
+    let (skeleton, mut meta) = builder
         .finish(fingerprint)
         .map_err(|e| index_error(&tmp, e))?;
+    record_inputs(&mut meta, options);
     write_side_files(&tmp, &index, &skeleton, &segmenter, vocabulary, &meta)?;
     sync_dir(&tmp);
 
@@ -655,6 +715,119 @@ fn rebuild(
         elapsed_ms: started.elapsed().as_millis(),
         notes: Vec::new(),
     })
+}
+
+/// Writes what the generation is built from into its meta, as absolute paths (a later search
+/// from another folder finds the same files).
+fn record_inputs(meta: &mut IndexMeta, options: &IndexOptions) {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute_option = |path: &Option<PathBuf>| path.as_deref().map(absolute);
+    meta.inputs = options.inputs.iter().map(|p| absolute(p)).collect();
+    meta.manifest = absolute_option(&options.load.manifest);
+    meta.aliases = absolute_option(&options.load.aliases);
+    meta.vocabulary = VocabularyFiles {
+        lexicon: absolute_option(&options.vocabulary.lexicon),
+        stopwords: absolute_option(&options.vocabulary.stopwords),
+        synonyms: absolute_option(&options.vocabulary.synonyms),
+        glossary: absolute_option(&options.vocabulary.glossary),
+        concepts: absolute_option(&options.vocabulary.concepts),
+    };
+    meta.inputs_digest = inputs_digest(&meta.inputs).unwrap_or_default();
+}
+
+/// The inputs the live generation of `dir` was built from, as index options (the user's
+/// vocabulary files when given, else the recorded ones): what `zhize search --index DIR` and
+/// `zhize index --index DIR` use when no inputs are named. None when `dir` holds no index; an
+/// error when it holds one that records no inputs (built by an older zhize) or cannot be read.
+pub fn recorded_options(dir: &Path, vocabulary: &VocabularyFiles) -> Result<Option<IndexOptions>> {
+    let current = match std::fs::read_to_string(dir.join(CURRENT)) {
+        Ok(name) => name.trim().to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error(&dir.join(CURRENT), e)),
+    };
+    let path = dir.join(&current).join(META);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+    let meta: IndexMeta = serde_json::from_str(&text).map_err(|e| index_error(&path, e))?;
+    if meta.inputs.is_empty() {
+        return Err(index_error(
+            dir,
+            "this index does not record what it was built from (an older zhize built it); \
+             name its inputs: zhize search QUERY PATH… --index DIR",
+        ));
+    }
+    let given = vocabulary != &VocabularyFiles::default();
+    Ok(Some(IndexOptions {
+        dir: dir.to_path_buf(),
+        inputs: meta.inputs,
+        load: LoadOptions {
+            manifest: meta.manifest,
+            aliases: meta.aliases,
+        },
+        vocabulary: if given {
+            vocabulary.clone()
+        } else {
+            meta.vocabulary
+        },
+    }))
+}
+
+/// `zhize search --index DIR` with no inputs named: the index as built, from the inputs it
+/// records (`options` from [`recorded_options`]). It is never rebuilt behind the user's back:
+/// when those inputs are gone or changed, or another zhize or vocabulary built it, it answers
+/// from the index as built and says so in a note (`zhize index --index DIR` rebuilds it). Only
+/// a generation that cannot be read at all is rebuilt, from the recorded inputs, when they are
+/// all still there.
+pub fn open_as_built(
+    options: &IndexOptions,
+    progress: &dyn Progress,
+) -> Result<(DutyIndex, IndexReport)> {
+    let started = Instant::now();
+    let vocabulary = Vocabulary::load(&options.vocabulary)?;
+    let fingerprint = fingerprint(options, &vocabulary)?.unwrap_or_default();
+    match inspect(&options.dir, &fingerprint, &vocabulary) {
+        State::Fresh(index) => {
+            let report = report_for(options, &index, false, "up to date", started);
+            Ok((*index, report))
+        }
+        State::Stale(index) => {
+            let mut report = report_for(options, &index, false, "as built", started);
+            let gone: Vec<String> = index
+                .meta
+                .inputs
+                .iter()
+                .filter(|p| !p.exists())
+                .map(|p| p.display().to_string())
+                .collect();
+            let why = if !gone.is_empty() {
+                format!("its inputs are gone ({})", gone.join(", "))
+            } else if inputs_digest(&index.meta.inputs).unwrap_or_default()
+                != index.meta.inputs_digest
+            {
+                "its inputs changed since it was built".to_string()
+            } else {
+                "it was built by another zhize or with other vocabulary files".to_string()
+            };
+            report.notes.push(format!(
+                "{why}: answering from {} as built; `zhize index --index {}` rebuilds it",
+                options.dir.display(),
+                options.dir.display()
+            ));
+            Ok((*index, report))
+        }
+        State::Missing => Err(index_error(&options.dir, "no index")),
+        State::Broken(error) => {
+            if let Some(gone) = options.inputs.iter().find(|p| !p.exists()) {
+                return Err(index_error(
+                    &options.dir,
+                    format!(
+                        "unreadable ({error}), and its input {} is gone",
+                        gone.display()
+                    ),
+                ));
+            }
+            ensure(options, progress)
+        }
+    }
 }
 
 /// Feeds duties to a tantivy writer, document by document, and keeps the skeleton.
@@ -744,6 +917,11 @@ impl<'a> Builder<'a> {
             documents: self.skeleton.len(),
             positions: self.positions as usize,
             duties: self.duties as usize,
+            inputs: Vec::new(),
+            manifest: None,
+            aliases: None,
+            vocabulary: VocabularyFiles::default(),
+            inputs_digest: String::new(),
         };
         let skeleton = Corpus {
             documents: self.skeleton,
@@ -763,22 +941,7 @@ fn write_side_files(
     vocabulary: &Vocabulary,
     meta: &IndexMeta,
 ) -> Result<()> {
-    let (_, fields) = schema();
-    let reader = index.reader().map_err(|e| index_error(dir, e))?;
-    let searcher = reader.searcher();
-    let mut terms: Vec<String> = Segmenter::vocabulary_words(vocabulary);
-    for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(fields.text)
-            .map_err(|e| index_error(dir, e))?;
-        let mut stream = inverted.terms().stream().map_err(|e| index_error(dir, e))?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                terms.push(term.to_string());
-            }
-        }
-    }
-    let dictionary = segmenter.dictionary_for(terms.iter().map(String::as_str));
+    let dictionary = query_dictionary(dir, index, segmenter, vocabulary)?;
     write_synced(&dir.join(DICTIONARY), dictionary.as_bytes())?;
     // Serialised straight into the compressor and the file: at 1M duties the JSON alone is
     // 17 MB that the build's peak memory need not hold.
@@ -795,6 +958,32 @@ fn write_side_files(
     file.sync_all().map_err(|e| io_error(&path, e))?;
     let meta = serde_json::to_vec_pretty(meta).map_err(|e| index_error(dir, e))?;
     write_synced(&dir.join(META), &meta)
+}
+
+/// The query-time dictionary of an index: every term of its duty texts plus the vocabulary's
+/// words, with the full segmenter's frequencies (see [`Segmenter::dictionary_for`]).
+fn query_dictionary(
+    dir: &Path,
+    index: &Index,
+    segmenter: &Segmenter,
+    vocabulary: &Vocabulary,
+) -> Result<String> {
+    let (_, fields) = schema();
+    let reader = index.reader().map_err(|e| index_error(dir, e))?;
+    let searcher = reader.searcher();
+    let mut terms: Vec<String> = segmenter.whole_vocabulary_words(vocabulary);
+    for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(fields.text)
+            .map_err(|e| index_error(dir, e))?;
+        let mut stream = inverted.terms().stream().map_err(|e| index_error(dir, e))?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                terms.push(term.to_string());
+            }
+        }
+    }
+    Ok(segmenter.dictionary_for(terms.iter().map(String::as_str)))
 }
 
 /// An index of `corpus` held in memory (standard input, tests, the relevance evaluation).
@@ -826,18 +1015,22 @@ pub fn build_in_memory_with(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(|e| index_error(here, e))?;
+    // Queries are cut with the index's own small dictionary, as an index on disk cuts them, so
+    // that an index in memory ranks exactly as `zhize search` does.
+    let queries = Segmenter::from_dictionary(&query_dictionary(here, &index, full, vocabulary)?)?;
     let cell = OnceLock::new();
     let _ = cell.set(skeleton);
     Ok(DutyIndex {
         index,
         reader,
         fields,
-        segmenter: full.clone(),
+        segmenter: queries,
         vocabulary: vocabulary.clone(),
         meta,
         dir: None,
         skeleton: cell,
         ordinals: OnceLock::new(),
+        terms: OnceLock::new(),
     })
 }
 

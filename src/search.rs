@@ -1,30 +1,23 @@
 //! search: turns plain text (Chinese, a question, English, Traditional) into weighted terms,
 //! ranks duties with BM25 and term coverage, groups them into positions and marks the matches.
 
+mod fallback;
+mod query;
+mod score;
+
+pub use query::{analyze, AnalyzedQuery, Concept, Origin, QueryTerm};
+
+use score::{Candidate, Ranking};
+
 use crate::error::{Error, Result};
 use crate::index::DutyIndex;
 use crate::model::{Corpus, PositionKind};
-use crate::segment::{english_words, Segmenter, Vocabulary};
+use crate::segment::Segmenter;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use tantivy::postings::SegmentPostings;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
-    TermSetQuery,
-};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocSet, TantivyDocument, Term};
-
-/// Weight of a word found inside a longer typed word (续保 inside 保险续保).
-const PART_BOOST: f32 = 0.4;
-/// Weight of a synonym: found, but after the words the user typed.
-const SYNONYM_BOOST: f32 = 0.5;
-/// A query longer than this many distinct concepts is cut (a pasted document, not a question).
-const MAX_CONCEPTS: usize = 64;
-/// Weight of a typed word found in the position's title rather than in the duty.
-const TITLE_BOOST: f32 = 1.0;
-/// Weight of a glossary translation other than the main one.
-const ALTERNATE_BOOST: f32 = 0.8;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermSetQuery};
+use tantivy::schema::Value;
+use tantivy::{TantivyDocument, Term};
 
 /// How results are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,215 +48,6 @@ impl Default for SearchOptions {
             store: None,
             role: None,
             raw: false,
-        }
-    }
-}
-
-/// Where a query term came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    Typed,
-    Part,
-    Synonym,
-    English,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QueryTerm {
-    /// Folded, as indexed.
-    pub text: String,
-    pub boost: f32,
-    pub origin: Origin,
-}
-
-/// One thing the user asked for, with every term that stands for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Concept {
-    /// The words as typed (folded).
-    pub source: String,
-    pub terms: Vec<QueryTerm>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct AnalyzedQuery {
-    pub concepts: Vec<Concept>,
-    /// Question and filler words left out of the ranking.
-    pub ignored: Vec<String>,
-}
-
-impl AnalyzedQuery {
-    pub fn is_empty(&self) -> bool {
-        self.concepts.is_empty()
-    }
-}
-
-/// Splits a plain-text query into concepts: Chinese words (minus question and filler words),
-/// each with the words inside it and its synonyms; English phrases through the glossary.
-pub fn analyze(query: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> AnalyzedQuery {
-    let words = segmenter.words(query);
-    let mut analyzed = AnalyzedQuery::default();
-    let mut english: Vec<String> = Vec::new();
-    let mut kept_any = false;
-    for word in &words {
-        if word.text.bytes().all(|b| b.is_ascii_alphanumeric())
-            && word.text.bytes().any(|b| b.is_ascii_alphabetic())
-        {
-            english.push(word.text.clone());
-            continue;
-        }
-        flush_english(&mut english, vocabulary, &mut analyzed);
-        if vocabulary.is_stopword(&word.text) {
-            analyzed.ignored.push(word.text.clone());
-            continue;
-        }
-        kept_any = true;
-        analyzed
-            .concepts
-            .extend(chinese_concepts(&word.text, segmenter, vocabulary));
-    }
-    flush_english(&mut english, vocabulary, &mut analyzed);
-    kept_any |= !analyzed.concepts.is_empty();
-    // A repeated word asks for nothing new; a pasted page is cut to its first concepts.
-    let mut seen = HashSet::new();
-    analyzed.concepts.retain(|c| seen.insert(c.source.clone()));
-    analyzed.concepts.truncate(MAX_CONCEPTS);
-    if !kept_any && !analyzed.ignored.is_empty() {
-        // A query of nothing but filler words: search for them after all.
-        let ignored = std::mem::take(&mut analyzed.ignored);
-        for word in ignored {
-            if !analyzed.concepts.iter().any(|c| c.source == word) {
-                let concept = chinese_concept(&word, segmenter, vocabulary);
-                analyzed.concepts.push(concept);
-            }
-        }
-    }
-    analyzed
-}
-
-/// A compound that dictionary words tile completely (逾期催收 = 逾期 + 催收) asks for each of its
-/// parts, so it becomes one concept per part, each also matched by the whole compound; a word the
-/// lexicon lists (销售顾问, 试乘试驾) is a unit and stays one concept, as does any other word.
-fn chinese_concepts(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Vec<Concept> {
-    let tiles = if vocabulary.in_lexicon(word) {
-        Vec::new()
-    } else {
-        tiling(word, segmenter)
-    };
-    if tiles.len() < 2 {
-        return vec![chinese_concept(word, segmenter, vocabulary)];
-    }
-    tiles
-        .iter()
-        .filter(|part| !vocabulary.is_stopword(part))
-        .map(|part| {
-            let mut concept = chinese_concept(part, segmenter, vocabulary);
-            push_term(&mut concept, word, 1.0, Origin::Typed);
-            for synonym in vocabulary.synonyms_of(word) {
-                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-            }
-            concept
-        })
-        .collect()
-}
-
-/// The dictionary words inside `word` that cover it left to right without gaps (longest
-/// first), or nothing when they do not.
-fn tiling(word: &str, segmenter: &Segmenter) -> Vec<String> {
-    let length = word.chars().count();
-    if length < 3 {
-        return Vec::new();
-    }
-    let parts: Vec<_> = segmenter
-        .tokens(word)
-        .into_iter()
-        .filter(|t| t.end - t.start < length)
-        .collect();
-    let mut tiles = Vec::new();
-    let mut at = 0;
-    while at < length {
-        let Some(next) = parts
-            .iter()
-            .filter(|t| t.start == at && t.end - t.start >= 2)
-            .max_by_key(|t| t.end)
-        else {
-            return Vec::new();
-        };
-        tiles.push(next.text.clone());
-        at = next.end;
-    }
-    tiles
-}
-
-fn chinese_concept(word: &str, segmenter: &Segmenter, vocabulary: &Vocabulary) -> Concept {
-    let mut concept = Concept {
-        source: word.to_string(),
-        terms: Vec::new(),
-    };
-    push_term(&mut concept, word, 1.0, Origin::Typed);
-    for part in segmenter.tokens(word) {
-        push_term(&mut concept, &part.text, PART_BOOST, Origin::Part);
-    }
-    for synonym in vocabulary.synonyms_of(word) {
-        push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-    }
-    concept
-}
-
-fn push_term(concept: &mut Concept, text: &str, boost: f32, origin: Origin) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(existing) = concept.terms.iter_mut().find(|t| t.text == text) {
-        if boost > existing.boost {
-            existing.boost = boost;
-            existing.origin = origin;
-        }
-        return;
-    }
-    concept.terms.push(QueryTerm {
-        text: text.to_string(),
-        boost,
-        origin,
-    });
-}
-
-fn flush_english(words: &mut Vec<String>, vocabulary: &Vocabulary, analyzed: &mut AnalyzedQuery) {
-    if words.is_empty() {
-        return;
-    }
-    let originals = std::mem::take(words);
-    let singular: Vec<String> = originals
-        .iter()
-        .map(|w| english_words(w).pop().unwrap_or_default())
-        .collect();
-    let mut k = 0;
-    while k < originals.len() {
-        if let Some((length, entry)) = vocabulary.glossary_match(&singular[k..]) {
-            let mut concept = Concept {
-                source: originals[k..k + length].join(" "),
-                terms: Vec::new(),
-            };
-            for (i, chinese) in entry.chinese.iter().enumerate() {
-                let boost = if i == 0 { 1.0 } else { ALTERNATE_BOOST };
-                push_term(&mut concept, chinese, boost, Origin::English);
-            }
-            for synonym in vocabulary.synonyms_of(&entry.chinese[0]) {
-                push_term(&mut concept, synonym, SYNONYM_BOOST, Origin::Synonym);
-            }
-            analyzed.concepts.push(concept);
-            k += length;
-        } else if vocabulary.is_stopword(&originals[k]) || vocabulary.is_stopword(&singular[k]) {
-            analyzed.ignored.push(originals[k].clone());
-            k += 1;
-        } else {
-            let mut concept = Concept {
-                source: originals[k].clone(),
-                terms: Vec::new(),
-            };
-            push_term(&mut concept, &originals[k], 1.0, Origin::Typed);
-            analyzed.concepts.push(concept);
-            k += 1;
         }
     }
 }
@@ -380,6 +164,8 @@ fn check_raw_query(query: &str) -> Result<()> {
 pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result<SearchResults> {
     let fields = index.fields;
     let limit = options.limit.max(1);
+    let searcher = index.reader.searcher();
+    let statistics = score::Statistics::new(&searcher);
     let (analyzed, main, highlight_terms): (AnalyzedQuery, Box<dyn Query>, Vec<String>) =
         if options.raw {
             check_raw_query(query)?;
@@ -396,8 +182,8 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             (AnalyzedQuery::default(), parsed, terms)
         } else {
             let mut analyzed = analyze(query, &index.segmenter, &index.vocabulary);
-            promote_parts_of_unknown_words(index, &mut analyzed);
-            let main = build_query(&analyzed, fields.text, fields.title);
+            fallback::expand_unknown_words(index, &statistics, &mut analyzed);
+            let main = score::build_query(&analyzed, fields.text, fields.title);
             (analyzed, main, Vec::new())
         };
     let empty = SearchResults {
@@ -424,45 +210,22 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
             ]))
         }
     };
-    let searcher = index.reader.searcher();
     // Rank candidates from the postings and fast fields alone; only the duties that will be
     // shown are read from the document store (the costly part on a large index).
-    let weights = concept_weights(&searcher, fields.text, &analyzed);
-    let total: f32 = weights.iter().sum();
-    let mut candidates = if options.by == GroupBy::Duty && !options.raw && total > 0.0 {
-        best_duties(
-            &searcher,
-            &fields,
-            &analyzed,
-            &weights,
-            query.as_ref(),
-            limit,
-        )?
+    let ranking = Ranking::new(&statistics, &fields, &analyzed)?;
+    let mut candidates = if options.by == GroupBy::Duty && !options.raw && !ranking.is_empty() {
+        score::best_duties(&statistics, &fields, &ranking, query.as_ref(), limit)?
     } else {
         let pool = match options.by {
             GroupBy::Duty => (limit * 3).max(50),
             GroupBy::Position => (limit * 10).max(200),
         };
-        let top = top_docs(&searcher, query.as_ref(), pool)?;
+        let top = score::top_docs(&statistics, query.as_ref(), pool)?;
         let mut candidates: Vec<Candidate> = top
             .into_iter()
-            .map(|(score, address)| Candidate {
-                score,
-                address,
-                pos: 0,
-                ordinal: 0,
-                line: 0,
-                matched: Vec::new(),
-            })
+            .map(|(score, address)| Candidate::new(score, address))
             .collect();
-        annotate(&searcher, &fields, &analyzed, options.raw, &mut candidates)?;
-        if !options.raw && total > 0.0 {
-            for candidate in &mut candidates {
-                candidate.score = quantize(
-                    candidate.score * coverage_factor(&candidate.matched, &weights, total),
-                );
-            }
-        }
+        score::annotate(&searcher, &fields, &ranking, options.raw, &mut candidates)?;
         candidates
     };
     candidates.sort_by(|a, b| {
@@ -508,323 +271,6 @@ pub fn search(index: &DutyIndex, query: &str, options: &SearchOptions) -> Result
         }
     }
     Ok(results)
-}
-
-/// A typed word the corpus never uses (a compound from the vocabulary, say) is searched through
-/// the words inside it, at full weight.
-fn promote_parts_of_unknown_words(index: &DutyIndex, analyzed: &mut AnalyzedQuery) {
-    let searcher = index.reader.searcher();
-    for concept in &mut analyzed.concepts {
-        let Some(typed) = concept.terms.iter().find(|t| t.origin == Origin::Typed) else {
-            continue;
-        };
-        let term = Term::from_field_text(index.fields.text, &typed.text);
-        if searcher.doc_freq(&term).unwrap_or(0) == 0 {
-            for part in &mut concept.terms {
-                if part.origin == Origin::Part {
-                    part.boost = 1.0;
-                }
-            }
-        }
-    }
-}
-
-/// A duty the query found, before it is read from the document store.
-struct Candidate {
-    score: f32,
-    address: tantivy::DocAddress,
-    pos: u64,
-    ordinal: u64,
-    line: u64,
-    /// Indexes of the concepts it matches (in its text, or typed words in its title).
-    matched: Vec<usize>,
-}
-
-/// Fills each candidate's position and duty ordinals (fast fields) and the concepts it matches
-/// (by seeking each concept's postings to the candidates, in document order).
-fn annotate(
-    searcher: &tantivy::Searcher,
-    fields: &crate::index::Fields,
-    analyzed: &AnalyzedQuery,
-    raw: bool,
-    candidates: &mut [Candidate],
-) -> Result<()> {
-    let mut by_segment: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, candidate) in candidates.iter().enumerate() {
-        by_segment
-            .entry(candidate.address.segment_ord)
-            .or_default()
-            .push(i);
-    }
-    for (segment, mut members) in by_segment {
-        let reader = searcher.segment_reader(segment);
-        members.sort_by_key(|&i| candidates[i].address.doc_id);
-        let Columns { pos, duty, line } = columns(reader)?;
-        for &i in &members {
-            let doc = candidates[i].address.doc_id;
-            candidates[i].pos = pos.first(doc).unwrap_or(0);
-            candidates[i].ordinal = duty.first(doc).unwrap_or(0);
-            candidates[i].line = line.first(doc).unwrap_or(0);
-        }
-        if raw {
-            continue;
-        }
-        for (c, concept) in analyzed.concepts.iter().enumerate() {
-            let mut found = vec![false; members.len()];
-            for mut postings in concept_postings(reader, fields, concept)? {
-                for (k, &i) in members.iter().enumerate() {
-                    let doc = candidates[i].address.doc_id;
-                    if postings.doc() <= doc && postings.seek(doc) == doc {
-                        found[k] = true;
-                    }
-                }
-            }
-            for (k, &i) in members.iter().enumerate() {
-                if found[k] {
-                    candidates[i].matched.push(c);
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The postings, in one segment, of every term of `concept`: in the duty text, and typed and
-/// English terms in the title as well.
-fn concept_postings(
-    reader: &tantivy::SegmentReader,
-    fields: &crate::index::Fields,
-    concept: &Concept,
-) -> Result<Vec<SegmentPostings>> {
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let text = reader.inverted_index(fields.text).map_err(|e| failed(&e))?;
-    let title = reader
-        .inverted_index(fields.title)
-        .map_err(|e| failed(&e))?;
-    let mut postings = Vec::new();
-    for t in &concept.terms {
-        let mut lookups = vec![(&text, fields.text)];
-        if matches!(t.origin, Origin::Typed | Origin::English) {
-            lookups.push((&title, fields.title));
-        }
-        for (inverted, field) in lookups {
-            let term = Term::from_field_text(field, &t.text);
-            if let Some(p) = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| failed(&e))?
-            {
-                postings.push(p);
-            }
-        }
-    }
-    Ok(postings)
-}
-
-/// The `k` best documents by score, best first, ties in index order: what tantivy's `TopDocs`
-/// collector returns, but with one threshold carried from segment to segment (`TopDocs` prunes
-/// each segment on its own, so every segment pays for a full top `k`).
-fn top_docs(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    k: usize,
-) -> Result<Vec<(f32, tantivy::DocAddress)>> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
-        .map_err(|e| failed(&e))?;
-    // The worst kept document on top: lowest score, then latest address.
-    let mut heap: BinaryHeap<(Reverse<Score>, tantivy::DocAddress)> =
-        BinaryHeap::with_capacity(k + 1);
-    let mut threshold = f32::MIN;
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let alive = reader.alive_bitset();
-        weight
-            .for_each_pruning(threshold, reader, &mut |doc, score| {
-                if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return threshold;
-                }
-                heap.push((
-                    Reverse(Score(quantize(score))),
-                    tantivy::DocAddress::new(segment as u32, doc),
-                ));
-                if heap.len() > k {
-                    heap.pop();
-                }
-                if heap.len() == k {
-                    threshold = heap.peek().map_or(f32::MIN, |top| top.0 .0 .0);
-                }
-                threshold
-            })
-            .map_err(|e| failed(&e))?;
-    }
-    let mut top: Vec<(f32, tantivy::DocAddress)> = heap
-        .into_iter()
-        .map(|(Reverse(score), address)| (score.0, address))
-        .collect();
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(top)
-}
-
-/// `score` rounded to 16 significant bits (relative error ≤ 2⁻¹⁶). Block-max WAND sums a
-/// duty's term scores in an order that depends on the other documents and on the threshold, so
-/// two duties with the same text could differ in the last bits and their order (and which of
-/// them makes a pool) was an accident of pruning; rounded, they tie and corpus order decides.
-fn quantize(score: f32) -> f32 {
-    f32::from_bits(score.to_bits().wrapping_add(0x80) & !0xff)
-}
-
-/// A score ordered by `total_cmp` (scores are never NaN).
-#[derive(Clone, Copy, PartialEq)]
-struct Score(f32);
-
-impl Eq for Score {}
-
-impl PartialOrd for Score {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Score {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-/// A segment's fast-field columns.
-#[derive(Clone)]
-struct Columns {
-    pos: tantivy::columnar::Column<u64>,
-    duty: tantivy::columnar::Column<u64>,
-    line: tantivy::columnar::Column<u64>,
-}
-
-/// The fast-field columns of a segment, opened once per segment rather than once per query:
-/// opening a column reads its block index, which cost ≈ 9 % of query time at 1M duties. Segment
-/// ids are unique, so the cache is process-wide; it holds the last few segments (a column keeps
-/// its file mapped).
-fn columns(reader: &tantivy::SegmentReader) -> Result<Columns> {
-    const KEEP: usize = 64;
-    static CACHE: std::sync::Mutex<Vec<(tantivy::index::SegmentId, Columns)>> =
-        std::sync::Mutex::new(Vec::new());
-    let id = reader.segment_id();
-    let cached = |cache: &[(tantivy::index::SegmentId, Columns)]| {
-        cache.iter().find(|(s, _)| *s == id).map(|(_, c)| c.clone())
-    };
-    if let Some(columns) = cached(&CACHE.lock().unwrap_or_else(|e| e.into_inner())) {
-        return Ok(columns);
-    }
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let fast = reader.fast_fields();
-    let columns = Columns {
-        pos: fast.u64("pos").map_err(|e| failed(&e))?,
-        duty: fast.u64("duty").map_err(|e| failed(&e))?,
-        line: fast.u64("line").map_err(|e| failed(&e))?,
-    };
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cached(&cache).is_none() {
-        if cache.len() >= KEEP {
-            cache.remove(0);
-        }
-        cache.push((id, columns.clone()));
-    }
-    Ok(columns)
-}
-
-/// What a duty's BM25 score is multiplied by: ½ plus ½ of the weight of the concepts it matches.
-fn coverage_factor(matched: &[usize], weights: &[f32], total: f32) -> f32 {
-    let share: f32 = matched.iter().map(|&i| weights[i]).sum::<f32>() / total;
-    0.5 + 0.5 * share
-}
-
-/// The `limit` best duties by final score (BM25 times [`coverage_factor`]), ties in corpus
-/// order, each with its ordinals and the concepts it matches.
-///
-/// The coverage factor is at most 1, so a duty whose BM25 score is below the final score of the
-/// `limit`-th best so far cannot enter: that is the threshold block-max WAND prunes with. The
-/// concepts of a duty that passes are looked up by seeking each term's postings forward (WAND
-/// visits a segment's documents in order). The answer is exact: the best duties by final score
-/// over the whole index, not only within a top-k pool of BM25 scores.
-fn best_duties(
-    searcher: &tantivy::Searcher,
-    fields: &crate::index::Fields,
-    analyzed: &AnalyzedQuery,
-    weights: &[f32],
-    query: &dyn Query,
-    limit: usize,
-) -> Result<Vec<Candidate>> {
-    let failed = |e: &dyn std::fmt::Display| Error::Other(format!("search: {e}"));
-    let total: f32 = weights.iter().sum();
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
-        .map_err(|e| failed(&e))?;
-    // Best first: (final score descending, corpus order).
-    let mut best: Vec<Candidate> = Vec::with_capacity(limit + 1);
-    let mut threshold = f32::MIN;
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let Columns { pos, duty, line } = columns(reader)?;
-        let mut cursors: Vec<Vec<SegmentPostings>> = Vec::with_capacity(analyzed.concepts.len());
-        for concept in &analyzed.concepts {
-            cursors.push(concept_postings(reader, fields, concept)?);
-        }
-        let alive = reader.alive_bitset();
-        let mut matched = Vec::with_capacity(cursors.len());
-        weight
-            .for_each_pruning(threshold, reader, &mut |doc, score| {
-                if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return threshold;
-                }
-                matched.clear();
-                for (c, postings) in cursors.iter_mut().enumerate() {
-                    let mut found = false;
-                    for p in postings.iter_mut() {
-                        if p.doc() < doc {
-                            p.seek(doc);
-                        }
-                        if p.doc() == doc {
-                            found = true;
-                            break;
-                        }
-                    }
-                    if found {
-                        matched.push(c);
-                    }
-                }
-                let score = quantize(score * coverage_factor(&matched, weights, total));
-                let full = best.len() >= limit;
-                if full && score < best[limit - 1].score {
-                    return threshold;
-                }
-                let ordinal = duty.first(doc).unwrap_or(0);
-                let at = best.partition_point(|b| {
-                    b.score > score || (b.score == score && b.ordinal < ordinal)
-                });
-                if at < limit {
-                    best.insert(
-                        at,
-                        Candidate {
-                            score,
-                            address: tantivy::DocAddress::new(segment as u32, doc),
-                            pos: pos.first(doc).unwrap_or(0),
-                            ordinal,
-                            line: line.first(doc).unwrap_or(0),
-                            matched: matched.clone(),
-                        },
-                    );
-                    best.truncate(limit);
-                }
-                if best.len() >= limit {
-                    // A duty scoring about the worst kept score may still tie it once
-                    // quantized and come first in corpus order: keep the bound a little below.
-                    threshold = best[limit - 1].score * (1.0 - 1e-4);
-                }
-                threshold
-            })
-            .map_err(|e| failed(&e))?;
-    }
-    Ok(best)
 }
 
 /// The candidates of the `limit` best positions (scored as [`group_positions`] scores them).
@@ -907,42 +353,6 @@ fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
     positions
 }
 
-/// Each concept is a disjunction of its terms in the duty text, and of the typed words in the
-/// position's title (so 销售顾问 + 回访 prefers the 销售顾问's own 回访 duties); concepts are
-/// summed. The clauses are flattened into one disjunction of term queries: a sum of sums is the
-/// same score, and a flat union of term scorers is what tantivy's block-max WAND can prune (a
-/// nested union is scored exhaustively, document by document).
-fn build_query(
-    analyzed: &AnalyzedQuery,
-    field: tantivy::schema::Field,
-    title: tantivy::schema::Field,
-) -> Box<dyn Query> {
-    // A term several concepts share (a synonym of two typed words) is one clause with the sum
-    // of its boosts: BM25 is linear in the boost, and every clause is a scorer WAND must move.
-    let mut boosts: Vec<(Term, f32)> = Vec::new();
-    let mut add = |term: Term, boost: f32| match boosts.iter_mut().find(|(t, _)| *t == term) {
-        Some((_, sum)) => *sum += boost,
-        None => boosts.push((term, boost)),
-    };
-    for concept in &analyzed.concepts {
-        for t in &concept.terms {
-            add(Term::from_field_text(field, &t.text), t.boost);
-            if matches!(t.origin, Origin::Typed | Origin::English) {
-                add(Term::from_field_text(title, &t.text), TITLE_BOOST * t.boost);
-            }
-        }
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = boosts
-        .into_iter()
-        .map(|(term, boost)| {
-            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
-            (Occur::Should, query)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
 /// A hit from its stored fields (text, number, line) and its position in the skeleton.
 fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> Result<DutyHit> {
     let fields = &index.fields;
@@ -975,37 +385,6 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
         ordinal: candidate.ordinal,
         pos: candidate.pos,
     })
-}
-
-/// How much each concept weighs in the coverage of a duty: the inverse document frequency of
-/// its best term (times the term's boost), so that matching a rare word counts more than
-/// matching a common one, and a concept the corpus never mentions counts not at all.
-fn concept_weights(
-    searcher: &tantivy::Searcher,
-    field: tantivy::schema::Field,
-    analyzed: &AnalyzedQuery,
-) -> Vec<f32> {
-    let documents = searcher.num_docs() as f32;
-    analyzed
-        .concepts
-        .iter()
-        .map(|concept| {
-            concept
-                .terms
-                .iter()
-                .map(|t| {
-                    let df = searcher
-                        .doc_freq(&Term::from_field_text(field, &t.text))
-                        .unwrap_or(0) as f32;
-                    if df == 0.0 {
-                        0.0
-                    } else {
-                        t.boost * (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
-                    }
-                })
-                .fold(0.0, f32::max)
-        })
-        .collect()
 }
 
 /// The character spans of the words of `text` that are terms of the query (`terms`: every
@@ -1125,84 +504,6 @@ fn select_positions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::shipped_segmenter;
-
-    fn sources(query: &str) -> (Vec<String>, Vec<String>) {
-        let analyzed = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
-        (
-            analyzed.concepts.iter().map(|c| c.source.clone()).collect(),
-            analyzed.ignored,
-        )
-    }
-
-    #[test]
-    fn question_words_are_ignored() {
-        let (concepts, ignored) = sources("谁负责保险续保");
-        assert_eq!(concepts, ["保险", "续保"]);
-        assert!(ignored.contains(&"谁".to_string()));
-        let (concepts, _) = sources("哪个岗位负责精品销售");
-        assert!(concepts
-            .iter()
-            .all(|c| c != "哪个" && c != "岗位" && c != "负责"));
-        assert!(concepts.iter().any(|c| c.contains("精品")));
-        // Prepositions carry no duty: 向总经理汇报 is about 总经理 and 汇报.
-        let (concepts, ignored) = sources("谁负责向总经理汇报销售进度");
-        assert_eq!(concepts, ["总经理", "汇报", "销售", "进度"]);
-        assert!(ignored.contains(&"向".to_string()));
-    }
-
-    #[test]
-    fn filler_only_queries_still_search() {
-        let (concepts, _) = sources("负责");
-        assert_eq!(concepts, ["负责"]);
-    }
-
-    #[test]
-    fn english_goes_through_the_glossary() {
-        let analyzed = analyze(
-            "Who handles insurance renewals?",
-            shipped_segmenter(),
-            &Vocabulary::shipped(),
-        );
-        assert_eq!(analyzed.concepts.len(), 1);
-        assert_eq!(analyzed.concepts[0].terms[0].text, "续保");
-    }
-
-    #[test]
-    fn synonyms_weigh_less_than_typed_words() {
-        let analyzed = analyze("客户投诉", shipped_segmenter(), &Vocabulary::shipped());
-        let terms = &analyzed.concepts[0].terms;
-        assert_eq!(terms[0].boost, 1.0);
-        let complaint = terms.iter().find(|t| t.text == "抱怨").unwrap();
-        assert!(complaint.boost < 1.0);
-    }
-
-    #[test]
-    fn syntax_characters_are_plain_text() {
-        for query in ["\"保险", "a:b", "+ - ( ) AND OR", "(((", "*", ""] {
-            let _ = analyze(query, shipped_segmenter(), &Vocabulary::shipped());
-        }
-    }
-
-    #[test]
-    fn long_and_repetitive_queries_stay_small() {
-        let vocabulary = Vocabulary::shipped();
-        let repeated = analyze(&"保险".repeat(5000), shipped_segmenter(), &vocabulary);
-        assert_eq!(repeated.concepts.len(), 1);
-        let page = include_str!("../corpus/4s店岗位职责合集.txt");
-        let pasted = analyze(page, shipped_segmenter(), &vocabulary);
-        assert_eq!(pasted.concepts.len(), MAX_CONCEPTS);
-    }
-
-    #[test]
-    fn quantized_scores_tie_when_only_the_last_bits_differ() {
-        let a = f32::from_bits(17.392_85_f32.to_bits() & !0xff);
-        let b = f32::from_bits(a.to_bits() + 1);
-        assert_eq!(quantize(a), quantize(b));
-        assert!((quantize(a) - a).abs() <= a / 65536.0);
-        assert!(quantize(20.0) > quantize(19.99));
-        assert_eq!(quantize(0.0), 0.0);
-    }
 
     #[test]
     fn highlight_escapes_corpus_text() {

@@ -1,18 +1,21 @@
 //! segment: jieba with the dealership lexicon, character folding (width, case, Traditional →
-//! Simplified) that keeps every character offset, the vocabulary files (lexicon, stop words,
-//! synonyms, English glossary) and the tantivy tokenizer built on them.
+//! Simplified) that keeps every character offset, and the tantivy tokenizer built on them. The
+//! vocabulary files (lexicon, stop words, synonyms, concepts, English glossary) are read by
+//! [`vocabulary`].
+
+mod vocabulary;
+
+pub use vocabulary::{
+    english_stems, english_words, ConceptEntry, GlossaryEntry, Vocabulary, VocabularyFiles,
+};
 
 use crate::error::{Error, Result};
 use jieba_rs::Jieba;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-const LEXICON: &str = include_str!("../data/lexicon.txt");
-const STOPWORDS: &str = include_str!("../data/stopwords.txt");
-const SYNONYMS: &str = include_str!("../data/synonyms.txt");
-const GLOSSARY: &str = include_str!("../data/glossary_en.txt");
 const TRADITIONAL: &str = include_str!("../data/traditional.txt");
+const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
 
 /// Frequency given to a lexicon word listed without one (jieba's scale: a common two-character
 /// word has a few thousand), raised further when jieba would still split the word.
@@ -93,252 +96,6 @@ pub struct Token {
     pub byte_end: usize,
 }
 
-/// The user's own vocabulary files, loaded after the shipped ones.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VocabularyFiles {
-    pub lexicon: Option<PathBuf>,
-    pub stopwords: Option<PathBuf>,
-    pub synonyms: Option<PathBuf>,
-    pub glossary: Option<PathBuf>,
-}
-
-/// One English glossary entry: its phrases (each a list of folded, singular words) and the
-/// Chinese words it stands for, main translation first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlossaryEntry {
-    pub english: Vec<Vec<String>>,
-    pub chinese: Vec<String>,
-}
-
-/// Lexicon, stop words, synonyms and the English glossary: data, not code.
-#[derive(Debug, Clone, Default)]
-pub struct Vocabulary {
-    /// Words to keep whole, with an optional jieba frequency.
-    pub lexicon: Vec<(String, Option<usize>)>,
-    pub stopwords: HashSet<String>,
-    /// For each word, the words a query for it also finds.
-    pub synonyms: HashMap<String, Vec<String>>,
-    pub glossary: Vec<GlossaryEntry>,
-    lexicon_words: HashSet<String>,
-    /// English phrase (singular words joined by a space) → index into `glossary`.
-    phrases: HashMap<String, usize>,
-    longest_phrase: usize,
-    /// A digest of every vocabulary text loaded: part of the index fingerprint.
-    pub digest: String,
-}
-
-impl Vocabulary {
-    /// The shipped vocabulary only.
-    pub fn shipped() -> Vocabulary {
-        Vocabulary::load(&VocabularyFiles::default()).expect("the shipped vocabulary parses")
-    }
-
-    /// The shipped vocabulary, then the user's files.
-    pub fn load(files: &VocabularyFiles) -> Result<Vocabulary> {
-        let mut vocabulary = Vocabulary::default();
-        let mut hasher = blake3::Hasher::new();
-        let sources: [(&str, &Option<PathBuf>, Kind); 4] = [
-            (LEXICON, &files.lexicon, Kind::Lexicon),
-            (STOPWORDS, &files.stopwords, Kind::Stopwords),
-            (SYNONYMS, &files.synonyms, Kind::Synonyms),
-            (GLOSSARY, &files.glossary, Kind::Glossary),
-        ];
-        for (shipped, user, kind) in sources {
-            hasher.update(shipped.as_bytes());
-            vocabulary.add(shipped, kind, kind.shipped_name())?;
-            if let Some(path) = user {
-                let text = read_text(path)?;
-                hasher.update(b"\0user\0");
-                hasher.update(text.as_bytes());
-                vocabulary.add(&text, kind, &path.display().to_string())?;
-            }
-            hasher.update(b"\0");
-        }
-        vocabulary.digest = hasher.finalize().to_hex().to_string();
-        Ok(vocabulary)
-    }
-
-    fn add(&mut self, text: &str, kind: Kind, file: &str) -> Result<()> {
-        for (number, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let bad = |message: &str| Error::BadLine {
-                file: file.to_string(),
-                line: number + 1,
-                message: message.to_string(),
-            };
-            match kind {
-                Kind::Lexicon => {
-                    let mut parts = line.split_whitespace();
-                    let word = fold_text(parts.next().unwrap_or_default());
-                    let frequency = match parts.next() {
-                        Some(f) => Some(
-                            f.parse::<usize>()
-                                .map_err(|_| bad("the frequency must be a whole number"))?,
-                        ),
-                        None => None,
-                    };
-                    self.lexicon_words.insert(word.clone());
-                    self.lexicon.push((word, frequency));
-                }
-                Kind::Stopwords => {
-                    for word in line.split_whitespace() {
-                        self.stopwords.insert(fold_text(word));
-                    }
-                }
-                Kind::Synonyms => {
-                    if let Some((from, to)) = line.split_once("=>") {
-                        let to: Vec<String> = to.split_whitespace().map(fold_text).collect();
-                        for word in from.split_whitespace().map(fold_text) {
-                            self.add_synonyms(&word, &to);
-                        }
-                    } else {
-                        let words: Vec<String> = line.split_whitespace().map(fold_text).collect();
-                        if words.len() < 2 {
-                            return Err(bad("a synonym group needs at least two words"));
-                        }
-                        for word in &words {
-                            self.add_synonyms(word, &words);
-                        }
-                    }
-                }
-                Kind::Glossary => {
-                    let (english, chinese) = line
-                        .split_once('=')
-                        .ok_or_else(|| bad("expected `english phrase = 中文`"))?;
-                    let chinese: Vec<String> = chinese.split_whitespace().map(fold_text).collect();
-                    if chinese.is_empty() {
-                        return Err(bad("no Chinese words after `=`"));
-                    }
-                    let phrases: Vec<Vec<String>> = english
-                        .split('|')
-                        .map(english_words)
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    if phrases.is_empty() {
-                        return Err(bad("no English phrase before `=`"));
-                    }
-                    let entry = self.glossary.len();
-                    for phrase in &phrases {
-                        self.longest_phrase = self.longest_phrase.max(phrase.len());
-                        self.phrases.insert(phrase.join(" "), entry);
-                    }
-                    self.glossary.push(GlossaryEntry {
-                        english: phrases,
-                        chinese,
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn add_synonyms(&mut self, word: &str, others: &[String]) {
-        let list = self.synonyms.entry(word.to_string()).or_default();
-        for other in others {
-            if other != word && !list.contains(other) {
-                list.push(other.clone());
-            }
-        }
-    }
-
-    /// Whether the lexicon lists `folded_word`: a unit of meaning a query keeps whole.
-    pub fn in_lexicon(&self, folded_word: &str) -> bool {
-        self.lexicon_words.contains(folded_word)
-    }
-
-    pub fn is_stopword(&self, folded_word: &str) -> bool {
-        self.stopwords.contains(folded_word)
-    }
-
-    /// The words a query for `folded_word` also finds.
-    pub fn synonyms_of(&self, folded_word: &str) -> &[String] {
-        self.synonyms
-            .get(folded_word)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
-
-    /// The longest glossary phrase starting at `words[0]`: how many words it covers and its
-    /// entry. `words` must be folded and singular (see [`english_words`]).
-    pub fn glossary_match(&self, words: &[String]) -> Option<(usize, &GlossaryEntry)> {
-        for length in (1..=self.longest_phrase.min(words.len())).rev() {
-            if let Some(&entry) = self.phrases.get(&words[..length].join(" ")) {
-                return Some((length, &self.glossary[entry]));
-            }
-        }
-        None
-    }
-
-    /// Every Chinese word the vocabulary names, for the segmenter's dictionary.
-    fn chinese_words(&self) -> Vec<String> {
-        let mut words: Vec<String> = Vec::new();
-        words.extend(self.synonyms.keys().cloned());
-        words.extend(self.glossary.iter().flat_map(|e| e.chinese.iter().cloned()));
-        words.extend(self.stopwords.iter().cloned());
-        words.retain(|w| w.chars().any(crate::normalize::is_han));
-        words.sort();
-        words.dedup();
-        words
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Lexicon,
-    Stopwords,
-    Synonyms,
-    Glossary,
-}
-
-impl Kind {
-    fn shipped_name(self) -> &'static str {
-        match self {
-            Kind::Lexicon => "data/lexicon.txt",
-            Kind::Stopwords => "data/stopwords.txt",
-            Kind::Synonyms => "data/synonyms.txt",
-            Kind::Glossary => "data/glossary_en.txt",
-        }
-    }
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(crate::ingest::decode(&bytes).0)
-}
-
-/// Splits English text into folded, singular words: `Insurance Renewals` → `insurance renewal`.
-pub fn english_words(text: &str) -> Vec<String> {
-    fold_text(text)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(singular)
-        .collect()
-}
-
-/// A light plural folding, the same for glossary and query (so it need not be right English).
-fn singular(word: &str) -> String {
-    let keep = word.len() <= 3
-        || word.ends_with("ss")
-        || word.ends_with("us")
-        || word.ends_with("is")
-        || !word.bytes().all(|b| b.is_ascii_alphabetic());
-    if keep {
-        word.to_string()
-    } else if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if let Some(stem) = word.strip_suffix('s') {
-        stem.to_string()
-    } else {
-        word.to_string()
-    }
-}
-
 /// jieba over folded text, in search mode (a long word also yields the shorter words inside it),
 /// without HMM guessing so that a query and an indexed duty containing the same string are cut
 /// the same way.
@@ -365,9 +122,25 @@ impl Segmenter {
             });
             jieba.add_word(word, Some(frequency), None);
         }
-        for word in vocabulary.chinese_words() {
+        // The words of the synonym groups and the glossary are kept whole. The concepts' words
+        // are added only when the dictionary cannot cut them into words already: 上户 (上 + 户)
+        // becomes a word, while 试驾车辆 (试驾 + 车辆) stays two, since as one word it would take
+        // 试驾 from 试乘试驾 in 试乘试驾车辆. A query finds such a compound by its words (see
+        // `search::query`).
+        let (units, compounds) = vocabulary.segmenter_words();
+        for word in units {
             if !jieba.has_word(&word) {
                 let frequency = LEXICON_FREQUENCY.max(jieba.suggest_freq(&word));
+                jieba.add_word(&word, Some(frequency), None);
+            }
+        }
+        for word in compounds {
+            // A single character is cut as one already; made a word, it would break others.
+            let single = word.chars().count() < 2;
+            if !single && !jieba.has_word(&word) && !cuts_into_words(&jieba, &word) {
+                // Just enough to be cut whole on its own, and no more: in 配件库存 the words
+                // 配件 + 库存 still win over the concept word 配件库.
+                let frequency = jieba.suggest_freq(&word);
                 jieba.add_word(&word, Some(frequency), None);
             }
         }
@@ -421,6 +194,24 @@ impl Segmenter {
         out
     }
 
+    /// The words of the vocabulary that a query-time dictionary must hold besides the index's
+    /// terms: those this segmenter keeps whole. One it cuts into pieces (领用, a concept variant,
+    /// in 领用管理) is left out, since the small dictionary would get it at its suggested
+    /// frequency, above its own, and keep it whole where this one does not.
+    /// jieba's most frequent words are added too (`data/common_words.txt`), so that a query word
+    /// the corpus never uses is cut as jieba cuts it.
+    pub fn whole_vocabulary_words(&self, vocabulary: &Vocabulary) -> Vec<String> {
+        let mut words = Segmenter::vocabulary_words(vocabulary);
+        words.extend(
+            COMMON_WORDS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|l| l.trim().to_string()),
+        );
+        words.retain(|w| self.jieba.cut(w, false).len() == 1);
+        words
+    }
+
     /// The words of the vocabulary that a query-time dictionary must hold besides the index's terms.
     pub fn vocabulary_words(vocabulary: &Vocabulary) -> Vec<String> {
         let mut words = vocabulary.chinese_words();
@@ -462,6 +253,30 @@ impl Segmenter {
         tokens.sort_by_key(|t| (t.start, t.end));
         tokens
     }
+}
+
+/// Whether dictionary words of two or more characters cover `word` end to end (试驾车辆 =
+/// 试驾 + 车辆), whichever way jieba would cut it.
+fn cuts_into_words(jieba: &Jieba, word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    let mut reachable = vec![false; chars.len() + 1];
+    reachable[0] = true;
+    for start in 0..chars.len() {
+        if !reachable[start] {
+            continue;
+        }
+        for end in start + 2..=chars.len() {
+            // The whole word is not one of its own parts.
+            if start == 0 && end == chars.len() {
+                continue;
+            }
+            let part: String = chars[start..end].iter().collect();
+            if jieba.has_word(&part) {
+                reachable[end] = true;
+            }
+        }
+    }
+    reachable[chars.len()]
 }
 
 /// jieba-rs keeps its total frequency private but prints it in its Debug form.
@@ -707,7 +522,7 @@ mod tests {
         let full = shipped_segmenter();
         let corpus = include_str!("../corpus/4s店岗位职责合集.txt");
         let mut terms: Vec<String> = full.tokens(corpus).into_iter().map(|t| t.text).collect();
-        terms.extend(Segmenter::vocabulary_words(&Vocabulary::shipped()));
+        terms.extend(full.whole_vocabulary_words(&Vocabulary::shipped()));
         let dictionary = full.dictionary_for(terms.iter().map(String::as_str));
         let small = Segmenter::from_dictionary(&dictionary).unwrap();
         let mut differ = 0;
@@ -814,35 +629,5 @@ mod tests {
             let converted = zhconv::zhconv(&traditional.to_string(), zhconv::Variant::ZhHans);
             assert_eq!(converted, simplified.to_string(), "{traditional}");
         }
-    }
-
-    #[test]
-    fn english_words_are_folded_and_singular() {
-        assert_eq!(
-            english_words("Insurance Renewals, accessories"),
-            ["insurance", "renewal", "accessory"]
-        );
-        let vocabulary = Vocabulary::shipped();
-        let words = english_words("insurance renewals today");
-        let (length, entry) = vocabulary.glossary_match(&words).unwrap();
-        assert_eq!(length, 2);
-        assert_eq!(entry.chinese[0], "续保");
-    }
-
-    #[test]
-    fn user_files_extend_the_vocabulary_and_errors_name_the_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let synonyms = dir.path().join("synonyms.txt");
-        std::fs::write(&synonyms, "# mine\n洗车 清洗车辆\n").unwrap();
-        let files = VocabularyFiles {
-            synonyms: Some(synonyms.clone()),
-            ..Default::default()
-        };
-        let vocabulary = Vocabulary::load(&files).unwrap();
-        assert_eq!(vocabulary.synonyms_of("洗车"), ["清洗车辆"]);
-        assert_ne!(vocabulary.digest, Vocabulary::shipped().digest);
-        std::fs::write(&synonyms, "洗车 清洗车辆\n孤单\n").unwrap();
-        let error = Vocabulary::load(&files).unwrap_err().to_string();
-        assert!(error.contains("synonyms.txt:2"), "{error}");
     }
 }

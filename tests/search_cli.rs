@@ -561,3 +561,101 @@ fn standard_input_is_searched_in_memory() {
         "standard input must not leave an index behind"
     );
 }
+
+#[test]
+fn an_index_named_without_inputs_is_searched_as_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    let file = store.join("a.txt");
+    std::fs::write(&file, SMALL).unwrap();
+    let index = dir.path().join("index");
+    assert!(run(&["index", s(&store), "--index", s(&index)])
+        .status
+        .success());
+    // From another folder (no ./corpus there), with no inputs: the index's own inputs.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let search = |query: &str| {
+        zhize()
+            .current_dir(&elsewhere)
+            .args(["search", query, "--index", s(&index), "--json"])
+            .output()
+            .unwrap()
+    };
+    let found = search("续保");
+    assert_eq!(found.status.code(), Some(0), "{found:?}");
+    let stderr = String::from_utf8_lossy(&found.stderr);
+    assert!(!stderr.contains("built"), "{stderr}");
+    assert_eq!(json(&found)[0]["position"], "保险专员");
+
+    // Changed inputs: answered from the index as built, with a note; never rebuilt silently.
+    std::fs::write(&file, format!("{SMALL}3.负责轮胎更换的登记;\n")).unwrap();
+    let changed = search("轮胎更换");
+    assert_eq!(changed.status.code(), Some(1), "{changed:?}");
+    let stderr = String::from_utf8_lossy(&changed.stderr);
+    assert!(
+        stderr.contains("inputs changed") && stderr.contains("as built"),
+        "{stderr}"
+    );
+    assert_eq!(generations(&index).len(), 1);
+    // `zhize index --index DIR` with no inputs rebuilds from the recorded ones.
+    let rebuilt = zhize()
+        .current_dir(&elsewhere)
+        .args(["index", "--index", s(&index), "--json"])
+        .output()
+        .unwrap();
+    assert!(rebuilt.status.success(), "{rebuilt:?}");
+    assert_eq!(json(&rebuilt)["built"], true);
+    assert_eq!(search("轮胎更换").status.code(), Some(0));
+
+    // Inputs gone: still answered as built, and said so.
+    std::fs::rename(&store, dir.path().join("moved")).unwrap();
+    let gone = search("续保");
+    assert_eq!(gone.status.code(), Some(0), "{gone:?}");
+    let stderr = String::from_utf8_lossy(&gone.stderr);
+    assert!(
+        stderr.contains("gone") && stderr.contains(s(&store)),
+        "{stderr}"
+    );
+
+    // No index and no inputs: a clear error, not "corpus: no such file or directory".
+    let none = zhize()
+        .current_dir(&elsewhere)
+        .args(["search", "续保", "--index", s(&dir.path().join("none"))])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert!(
+        stderr.contains("holds no index") && stderr.contains("name the files"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_index_that_records_no_inputs_asks_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("store.txt");
+    std::fs::write(&file, SMALL).unwrap();
+    let index = dir.path().join("index");
+    assert!(run(&["index", s(&file), "--index", s(&index)])
+        .status
+        .success());
+    // As an older zhize wrote it: no inputs in zhize.json.
+    let meta = index.join(&generations(&index)[0]).join("zhize.json");
+    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    value.as_object_mut().unwrap().remove("inputs");
+    std::fs::write(&meta, serde_json::to_string(&value).unwrap()).unwrap();
+    let output = zhize()
+        .current_dir(dir.path())
+        .args(["search", "续保", "--index", s(&index)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not record"), "{stderr}");
+    // Naming the inputs still works (and rebuilds it).
+    let named = run(&["search", "续保", s(&file), "--index", s(&index)]);
+    assert_eq!(named.status.code(), Some(0), "{named:?}");
+}

@@ -1,57 +1,32 @@
-//! Ranking quality: nDCG@10 over the judged queries in tests/relevance.tsv, for zhize and for a
-//! baseline measured in the same run (BM25 over character bigrams: a tantivy index whose
-//! tokenizer emits every pair of adjacent characters, queried with the bigrams of the query).
+//! Ranking quality: nDCG@10 over judged queries, for zhize and for a baseline measured in the
+//! same run (BM25 over character bigrams: a tantivy index whose tokenizer emits every pair of
+//! adjacent characters, queried with the bigrams of the query).
 //!
-//! `cargo test --test search_relevance -- --nocapture` prints the per-query table.
+//! - `tests/relevance.tsv`: the first 25 judged queries, the older regression set (tuned on).
+//! - `tests/relevance/{tune,holdout}.tsv`: queries written by another author before the ranking
+//!   was tuned (see tests/relevance/README.md). The tune half prints per query; the holdout half
+//!   prints per category only, and is left out when `ZHIZE_TUNING` is set (while tuning).
+//!
+//! `cargo test --test search_relevance -- --nocapture` prints the tables.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED};
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer};
 use tantivy::{doc, Index, TantivyDocument, Term};
-use zhize::index::build_in_memory;
+use zhize::index::{build_in_memory, DutyIndex};
 use zhize::search::{search, GroupBy, SearchOptions};
 use zhize::segment::Vocabulary;
 
-struct Judged {
-    query: String,
-    /// (fragment without whitespace, grade)
-    fragments: Vec<(String, u32)>,
-}
-
-fn judgments() -> Vec<Judged> {
-    let text = include_str!("relevance.tsv");
-    let mut judged: Vec<Judged> = Vec::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let parts: Vec<&str> = line.split('\t').collect();
-        assert_eq!(parts.len(), 3, "bad line: {line}");
-        let fragment: String = parts[2].chars().filter(|c| !c.is_whitespace()).collect();
-        let grade: u32 = parts[1].parse().unwrap();
-        match judged.last_mut() {
-            Some(last) if last.query == parts[0] => last.fragments.push((fragment, grade)),
-            _ => judged.push(Judged {
-                query: parts[0].to_string(),
-                fragments: vec![(fragment, grade)],
-            }),
-        }
-    }
-    judged
-}
-
-fn grade(judged: &Judged, text: &str) -> u32 {
-    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    judged
-        .fragments
-        .iter()
-        .filter(|(f, _)| text.contains(f.as_str()))
-        .map(|(_, g)| *g)
-        .max()
-        .unwrap_or(0)
+/// Text as judgements match it: whitespace removed, width, case and Traditional folded.
+fn folded(text: &str) -> String {
+    zhize::segment::fold_text(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn dcg(grades: &[u32]) -> f64 {
@@ -63,19 +38,16 @@ fn dcg(grades: &[u32]) -> f64 {
         .sum()
 }
 
-fn ndcg(judged: &Judged, ranked: &[String], all_duties: &[String]) -> f64 {
-    let mut ideal: Vec<u32> = all_duties
-        .iter()
-        .map(|t| grade(judged, t))
-        .filter(|&g| g > 0)
-        .collect();
+/// nDCG@10 of `ranked` grades against every grade the corpus holds (`all`).
+fn ndcg(ranked: &[u32], all: impl IntoIterator<Item = u32>) -> f64 {
+    let mut ideal: Vec<u32> = all.into_iter().filter(|&g| g > 0).collect();
     ideal.sort_by(|a, b| b.cmp(a));
-    let got: Vec<u32> = ranked.iter().map(|t| grade(judged, t)).collect();
     let best = dcg(&ideal);
     if best == 0.0 {
         0.0
     } else {
-        dcg(&got) / best
+        // + 0.0: the sum of no terms is -0.0.
+        dcg(ranked) / best + 0.0
     }
 }
 
@@ -149,71 +121,160 @@ impl Bigrams {
     }
 }
 
-#[test]
-fn ndcg_at_10_beats_the_bigram_baseline() {
-    let corpus_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let corpus = zhize::load(&[corpus_dir], &zhize::LoadOptions::default()).unwrap();
-    let records = corpus.duty_records();
-    let all: Vec<String> = records.iter().map(|r| r.text.clone()).collect();
-    let key = |i: usize| (records[i].doc_id.clone(), records[i].position_index);
-    let index = build_in_memory(&corpus, &Vocabulary::shipped()).unwrap();
-    let baseline = Bigrams::new(&all);
-    let judged = judgments();
-    assert!(judged.len() >= 20, "{} judged queries", judged.len());
+/// A corpus indexed twice: by zhize and by the baseline.
+struct Evaluated {
+    index: DutyIndex,
+    baseline: Bigrams,
+    /// Every duty's text, folded for matching, in corpus order.
+    duties: Vec<String>,
+    /// Every duty's position: (doc_id, position index).
+    keys: Vec<(String, usize)>,
+    /// Every position's folded title.
+    titles: HashMap<(String, usize), String>,
+}
 
+impl Evaluated {
+    fn new(inputs: &[PathBuf]) -> Evaluated {
+        let corpus = zhize::load(inputs, &zhize::LoadOptions::default()).unwrap();
+        let records = corpus.duty_records();
+        let texts: Vec<String> = records.iter().map(|r| r.text.clone()).collect();
+        Evaluated {
+            index: build_in_memory(&corpus, &Vocabulary::shipped()).unwrap(),
+            baseline: Bigrams::new(&texts),
+            duties: texts.iter().map(|t| folded(t)).collect(),
+            keys: records
+                .iter()
+                .map(|r| (r.doc_id.clone(), r.position_index))
+                .collect(),
+            titles: records
+                .iter()
+                .map(|r| ((r.doc_id.clone(), r.position_index), folded(&r.position)))
+                .collect(),
+        }
+    }
+
+    /// The first ten distinct positions of the baseline's duty ranking.
+    fn baseline_positions(&self, query: &str) -> Vec<(String, usize)> {
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for i in self.baseline.search(query, 300) {
+            if !seen.contains(&self.keys[i]) && seen.len() < 10 {
+                seen.push(self.keys[i].clone());
+            }
+        }
+        seen
+    }
+}
+
+fn shipped() -> &'static Evaluated {
+    static SHIPPED: OnceLock<Evaluated> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| Evaluated::new(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")]))
+}
+
+fn by_duty(index: &DutyIndex, query: &str) -> Vec<zhize::search::DutyHit> {
     let options = SearchOptions {
         limit: 10,
         by: GroupBy::Duty,
         ..Default::default()
     };
+    search(index, query, &options).unwrap().duties
+}
+
+fn by_position(index: &DutyIndex, query: &str) -> Vec<(String, usize)> {
+    let options = SearchOptions {
+        limit: 10,
+        ..Default::default()
+    };
+    search(index, query, &options)
+        .unwrap()
+        .positions
+        .iter()
+        .map(|p| (p.doc_id.clone(), p.position_index))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The older regression set, tests/relevance.tsv: query, grade, fragment.
+
+struct OldJudged {
+    query: String,
+    /// (fragment, folded, grade)
+    fragments: Vec<(String, u32)>,
+}
+
+fn old_judgments() -> Vec<OldJudged> {
+    let text = include_str!("relevance.tsv");
+    let mut judged: Vec<OldJudged> = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let parts: Vec<&str> = line.split('\t').collect();
+        assert_eq!(parts.len(), 3, "bad line: {line}");
+        let fragment = folded(parts[2]);
+        let grade: u32 = parts[1].parse().unwrap();
+        match judged.last_mut() {
+            Some(last) if last.query == parts[0] => last.fragments.push((fragment, grade)),
+            _ => judged.push(OldJudged {
+                query: parts[0].to_string(),
+                fragments: vec![(fragment, grade)],
+            }),
+        }
+    }
+    judged
+}
+
+fn old_grade(judged: &OldJudged, folded_text: &str) -> u32 {
+    judged
+        .fragments
+        .iter()
+        .filter(|(f, _)| folded_text.contains(f.as_str()))
+        .map(|(_, g)| *g)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn ndcg_at_10_beats_the_bigram_baseline() {
+    let corpus = shipped();
+    let judged = old_judgments();
+    assert!(judged.len() >= 20, "{} judged queries", judged.len());
     let mut totals: HashMap<&str, (f64, f64)> = HashMap::new();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     println!("{:<34} {:>6} {:>8}", "query", "zhize", "bigrams");
     for j in &judged {
-        let ours: Vec<String> = search(&index, &j.query, &options)
-            .unwrap()
-            .duties
-            .into_iter()
-            .map(|d| d.text)
+        let all: Vec<u32> = corpus.duties.iter().map(|t| old_grade(j, t)).collect();
+        let ours: Vec<u32> = by_duty(&corpus.index, &j.query)
+            .iter()
+            .map(|d| old_grade(j, &folded(&d.text)))
             .collect();
-        let theirs: Vec<String> = baseline
+        let theirs: Vec<u32> = corpus
+            .baseline
             .search(&j.query, 10)
             .into_iter()
-            .map(|i| all[i].clone())
+            .map(|i| all[i])
             .collect();
-        let (a, b) = (ndcg(j, &ours, &all), ndcg(j, &theirs, &all));
+        let (a, b) = (ndcg(&ours, all.clone()), ndcg(&theirs, all.clone()));
 
         // By position: a position is as relevant as its most relevant duty.
         let mut grades: HashMap<(String, usize), u32> = HashMap::new();
-        for (i, text) in all.iter().enumerate() {
-            let g = grade(j, text);
-            let entry = grades.entry(key(i)).or_default();
+        for (i, &g) in all.iter().enumerate() {
+            let entry = grades.entry(corpus.keys[i].clone()).or_default();
             *entry = (*entry).max(g);
         }
-        let mut ideal: Vec<u32> = grades.values().copied().filter(|&g| g > 0).collect();
-        ideal.sort_by(|a, b| b.cmp(a));
-        let position_options = SearchOptions {
-            limit: 10,
-            ..Default::default()
-        };
-        let ours: Vec<u32> = search(&index, &j.query, &position_options)
-            .unwrap()
-            .positions
+        let ours: Vec<u32> = by_position(&corpus.index, &j.query)
             .iter()
-            .map(|p| grades[&(p.doc_id.clone(), p.position_index)])
+            .map(|k| grades[k])
             .collect();
-        let mut seen = Vec::new();
-        for i in baseline.search(&j.query, 300) {
-            if !seen.contains(&key(i)) && seen.len() < 10 {
-                seen.push(key(i));
-            }
-        }
-        let theirs: Vec<u32> = seen.iter().map(|k| grades[k]).collect();
-        let best = dcg(&ideal).max(f64::MIN_POSITIVE);
+        let theirs: Vec<u32> = corpus
+            .baseline_positions(&j.query)
+            .iter()
+            .map(|k| grades[k])
+            .collect();
         let entry = totals.entry("positions").or_default();
-        entry.0 += dcg(&ours) / best;
-        entry.1 += dcg(&theirs) / best;
-        println!("{:<34} {a:>6.3} {b:>8.3}", j.query, b = b.max(0.0));
+        entry.0 += ndcg(&ours, grades.values().copied());
+        entry.1 += ndcg(&theirs, grades.values().copied());
+        println!("{:<34} {a:>6.3} {b:>8.3}", j.query);
         let kind = if j.query.is_ascii() {
             "english"
         } else if j
@@ -228,7 +289,7 @@ fn ndcg_at_10_beats_the_bigram_baseline() {
         for key in ["all", kind] {
             let entry = totals.entry(key).or_default();
             entry.0 += a;
-            entry.1 += b.max(0.0);
+            entry.1 += b;
         }
         *counts.entry(kind).or_default() += 1;
     }
@@ -248,13 +309,358 @@ fn ndcg_at_10_beats_the_bigram_baseline() {
     println!(
         "by position, mean nDCG@10: zhize {by_position:.3}, bigram BM25 grouped {baseline_by_position:.3}"
     );
-    assert!(by_position > baseline_by_position);
     let (ours, theirs) = totals["all"];
     let (ours, theirs) = (ours / n, theirs / n);
     println!(
         "mean nDCG@10 over {} queries: zhize {ours:.3}, bigram BM25 {theirs:.3}",
         judged.len()
     );
+    assert!(by_position > baseline_by_position);
     assert!(ours > theirs, "zhize {ours:.3} vs baseline {theirs:.3}");
-    assert!(ours > 0.7, "zhize nDCG@10 {ours:.3}");
+    // The figures before the concepts vocabulary (0.876 overall, 0.935 by position) hold.
+    assert!(ours >= 0.876, "zhize nDCG@10 {ours:.3}");
+    assert!(by_position >= 0.935, "zhize by position {by_position:.3}");
+    let per_kind = |kind: &str| totals[kind].0 / counts[kind] as f64;
+    assert!(per_kind("chinese") >= 0.861, "{:.3}", per_kind("chinese"));
+    assert!(per_kind("english") >= 0.914, "{:.3}", per_kind("english"));
+    assert!(
+        per_kind("traditional") >= 0.975,
+        "{:.3}",
+        per_kind("traditional")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The judged sets, tests/relevance/{tune,holdout}.tsv:
+// category, corpus, query, grade, level (duty | position), target.
+
+const CATEGORIES: [&str; 6] = [
+    "keyword",
+    "question",
+    "paraphrase",
+    "english",
+    "traditional",
+    "who",
+];
+
+#[derive(Debug)]
+struct Judged {
+    category: String,
+    corpus: String,
+    query: String,
+    /// (folded target, grade)
+    duty: Vec<(String, u32)>,
+    position: Vec<(String, u32)>,
+}
+
+impl Judged {
+    fn duty_grade(&self, folded_text: &str) -> u32 {
+        best(&self.duty, folded_text)
+    }
+
+    fn title_grade(&self, folded_title: &str) -> u32 {
+        best(&self.position, folded_title)
+    }
+
+    /// `who` queries are judged by ranked positions; the others by ranked duties.
+    fn by_position(&self) -> bool {
+        self.category == "who" || self.duty.is_empty()
+    }
+}
+
+fn best(targets: &[(String, u32)], folded_text: &str) -> u32 {
+    targets
+        .iter()
+        .filter(|(t, _)| folded_text.contains(t.as_str()))
+        .map(|(_, g)| *g)
+        .max()
+        .unwrap_or(0)
+}
+
+fn judged_file(path: &Path) -> Vec<Judged> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut judged: Vec<Judged> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.split('\t').collect();
+        let place = format!("{}:{}", path.display(), number + 1);
+        assert_eq!(parts.len(), 6, "{place}: expected 6 fields");
+        let [category, corpus, query, grade, level, target] = parts[..] else {
+            unreachable!()
+        };
+        assert!(CATEGORIES.contains(&category), "{place}: {category}");
+        let grade: u32 = grade.parse().unwrap_or_else(|_| panic!("{place}: grade"));
+        let same = judged
+            .last()
+            .is_some_and(|j| j.category == category && j.corpus == corpus && j.query == query);
+        if !same {
+            judged.push(Judged {
+                category: category.to_string(),
+                corpus: corpus.to_string(),
+                query: query.to_string(),
+                duty: Vec::new(),
+                position: Vec::new(),
+            });
+        }
+        let last = judged.last_mut().unwrap();
+        match level {
+            "duty" => last.duty.push((folded(target), grade)),
+            "position" => last.position.push((folded(target), grade)),
+            other => panic!("{place}: level {other}"),
+        }
+    }
+    judged
+}
+
+/// The `formats` corpus: every file of tests/formats/ (its tune/ and holdout/ folders), as the
+/// parse issue's development corpus stores them. Stored files are UTF-8 text; the ones that stand
+/// for a container or another encoding are copied under their final names (`X.gbk.txt` →
+/// `X.txt`) with the same text, which is what search sees. `.docx.spec` and `.xlsx.tsv` need the
+/// converters of tests/common (parse branch) and are left out, with a note, until they are
+/// there. None when the corpus holds no files yet.
+fn formats_inputs() -> Option<(tempfile::TempDir, Vec<String>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_file() && name != "README.md" && !name.ends_with(".gold.json") {
+            files.push(entry.path().to_path_buf());
+        }
+    }
+    if files.is_empty() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut left_out = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".docx.spec") || name.ends_with(".xlsx.tsv") {
+            left_out.push(name);
+            continue;
+        }
+        let target = [".gbk.txt", ".utf16.txt", ".bom.txt", ".gbk.csv"]
+            .iter()
+            .find_map(|suffix| {
+                name.strip_suffix(suffix)
+                    .map(|stem| format!("{stem}.{}", &suffix[suffix.rfind('.').unwrap() + 1..]))
+            })
+            .unwrap_or(name);
+        std::fs::copy(file, dir.path().join(format!("{i:03}-{target}"))).unwrap();
+    }
+    Some((dir, left_out))
+}
+
+/// Mean nDCG@10 per category (and `all`), zhize and the baseline: (zhize, baseline, count).
+type Table = BTreeMap<String, (f64, f64, usize)>;
+
+/// Scores `judged` on `corpus`; prints each query when `per_query`. Returns the primary figure
+/// per category (by duty, by position for `who`) and, under `by position`, every query by
+/// position.
+fn score(corpus: &Evaluated, judged: &[&Judged], per_query: bool) -> Table {
+    let mut table = Table::new();
+    let mut add = |key: &str, a: f64, b: f64| {
+        let entry = table.entry(key.to_string()).or_default();
+        entry.0 += a;
+        entry.1 += b;
+        entry.2 += 1;
+    };
+    for j in judged {
+        let all: Vec<u32> = corpus.duties.iter().map(|t| j.duty_grade(t)).collect();
+        let mut grades: HashMap<(String, usize), u32> = HashMap::new();
+        for (key, title) in &corpus.titles {
+            grades.insert(key.clone(), j.title_grade(title));
+        }
+        for (i, &g) in all.iter().enumerate() {
+            let entry = grades.entry(corpus.keys[i].clone()).or_default();
+            *entry = (*entry).max(g);
+        }
+        let ours: Vec<u32> = by_position(&corpus.index, &j.query)
+            .iter()
+            .map(|k| grades[k])
+            .collect();
+        let theirs: Vec<u32> = corpus
+            .baseline_positions(&j.query)
+            .iter()
+            .map(|k| grades[k])
+            .collect();
+        let positions = (
+            ndcg(&ours, grades.values().copied()),
+            ndcg(&theirs, grades.values().copied()),
+        );
+        let (a, b) = if j.by_position() {
+            positions
+        } else {
+            let ours: Vec<u32> = by_duty(&corpus.index, &j.query)
+                .iter()
+                .map(|d| j.duty_grade(&folded(&d.text)))
+                .collect();
+            let theirs: Vec<u32> = corpus
+                .baseline
+                .search(&j.query, 10)
+                .into_iter()
+                .map(|i| all[i])
+                .collect();
+            (ndcg(&ours, all.clone()), ndcg(&theirs, all.clone()))
+        };
+        if per_query {
+            println!(
+                "  {:<11} {:<40} {a:>6.3} {b:>8.3}   by position {:.3} {:.3}",
+                j.category, j.query, positions.0, positions.1
+            );
+        }
+        add(&j.category, a, b);
+        add("all", a, b);
+        add("by position", positions.0, positions.1);
+    }
+    table
+}
+
+fn print_table(title: &str, table: &Table) {
+    println!("{title}");
+    println!(
+        "  {:<24} {:>3} {:>7} {:>12}",
+        "category", "n", "zhize", "bigram BM25"
+    );
+    let rows = CATEGORIES.iter().copied().chain(["all", "by position"]);
+    for key in rows {
+        if let Some(&(a, b, n)) = table.get(key) {
+            let label = match key {
+                "who" => "who (by position)",
+                "all" => "all (who by position)",
+                "by position" => "every query, by position",
+                other => other,
+            };
+            let n_f = n as f64;
+            println!("  {label:<24} {n:>3} {:>7.3} {:>12.3}", a / n_f, b / n_f);
+        }
+    }
+}
+
+/// The mean figure of a row.
+fn mean(table: &Table, key: &str) -> f64 {
+    table.get(key).map_or(0.0, |&(a, _, n)| a / n as f64)
+}
+
+#[test]
+fn judged_queries_written_before_tuning() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
+    let tune = judged_file(&dir.join("tune.tsv"));
+    assert!(tune.len() >= 90, "{} tune queries", tune.len());
+    let holdout = if std::env::var_os("ZHIZE_TUNING").is_some() {
+        Vec::new()
+    } else {
+        judged_file(&dir.join("holdout.tsv"))
+    };
+    let formats = if tune.iter().chain(&holdout).any(|j| j.corpus == "formats") {
+        formats_inputs()
+    } else {
+        None
+    };
+    let formats_evaluated = formats.as_ref().map(|(dir, left_out)| {
+        if !left_out.is_empty() {
+            println!(
+                "formats: {} files need the tests/common converters and are left out: {}",
+                left_out.len(),
+                left_out.join(" ")
+            );
+        }
+        Evaluated::new(&[dir.path().to_path_buf()])
+    });
+
+    let mut tune_tables = Vec::new();
+    for (half, judged) in [("tune", &tune), ("holdout", &holdout)] {
+        for corpus_name in ["shipped", "formats"] {
+            let chosen: Vec<&Judged> = judged.iter().filter(|j| j.corpus == corpus_name).collect();
+            if chosen.is_empty() {
+                continue;
+            }
+            let corpus = match corpus_name {
+                "shipped" => shipped(),
+                _ => match &formats_evaluated {
+                    Some(evaluated) => evaluated,
+                    None => {
+                        println!(
+                            "{half} / formats: {} queries skipped, tests/formats/ holds no files yet",
+                            chosen.len()
+                        );
+                        continue;
+                    }
+                },
+            };
+            // The holdout half is never shown query by query.
+            let per_query = half == "tune";
+            if per_query {
+                println!("{half} / {corpus_name}, per query (zhize, bigram BM25):");
+            }
+            let table = score(corpus, &chosen, per_query);
+            print_table(
+                &format!(
+                    "{half} / {corpus_name}: nDCG@10 by duty (who: by position), {} queries",
+                    chosen.len()
+                ),
+                &table,
+            );
+            if half == "tune" {
+                tune_tables.push((corpus_name, table));
+            }
+        }
+    }
+
+    // The tune half's figures, so that the test fails if ranking breaks.
+    let (_, shipped_tune) = tune_tables
+        .iter()
+        .find(|(name, _)| *name == "shipped")
+        .expect("tune queries over the shipped corpus");
+    // A little below the figures at the end of tuning (all 0.827, keyword 0.856, question
+    // 0.832, paraphrase 0.717, english 0.905, traditional 0.902, who 0.808).
+    let floors = [
+        ("all", 0.80),
+        ("keyword", 0.83),
+        ("question", 0.80),
+        ("paraphrase", 0.68),
+        ("english", 0.87),
+        ("traditional", 0.87),
+        ("who", 0.78),
+    ];
+    for (key, floor) in floors {
+        let figure = mean(shipped_tune, key);
+        assert!(figure >= floor, "tune {key}: nDCG@10 {figure:.3} < {floor}");
+        let (_, baseline, n) = shipped_tune[key];
+        assert!(
+            figure > baseline / n as f64,
+            "tune {key}: zhize {figure:.3} not above bigram BM25"
+        );
+    }
+}
+
+/// The scores above come from an index held in memory, which segments queries with jieba's full
+/// dictionary; `zhize search` opens an index on disk with its small query-time dictionary. Both
+/// must understand every judged query alike and rank alike.
+#[test]
+fn an_index_on_disk_ranks_the_judged_queries_as_the_one_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = zhize::index::IndexOptions {
+        dir: dir.path().join("index"),
+        inputs: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")],
+        load: zhize::LoadOptions::default(),
+        vocabulary: Default::default(),
+    };
+    let (on_disk, _) = zhize::index::ensure(&options, &zhize::index::NoProgress).unwrap();
+    let tune =
+        judged_file(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/tune.tsv"));
+    let queries = tune
+        .iter()
+        .map(|j| j.query.clone())
+        .chain(old_judgments().into_iter().map(|j| j.query));
+    for query in queries {
+        let texts = |index: &DutyIndex| -> Vec<(String, String)> {
+            by_duty(index, &query)
+                .into_iter()
+                .map(|d| (d.text, format!("{:.3}", d.score)))
+                .collect()
+        };
+        assert_eq!(texts(&shipped().index), texts(&on_disk), "{query}");
+    }
 }

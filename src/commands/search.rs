@@ -35,6 +35,10 @@ pub struct VocabularyArgs {
     /// Extra English glossary entries: `english phrase | variant = 中文 中文`.
     #[arg(long, value_name = "FILE")]
     pub glossary: Option<PathBuf>,
+    /// Extra concepts: `词 变体 … > 上位词 … = english phrase | english phrase`, under
+    /// `[部门 | department]` lines (the format of data/concepts.txt).
+    #[arg(long, value_name = "FILE")]
+    pub concepts: Option<PathBuf>,
 }
 
 impl VocabularyArgs {
@@ -44,6 +48,7 @@ impl VocabularyArgs {
             stopwords: self.stopwords.clone(),
             synonyms: self.synonyms.clone(),
             glossary: self.glossary.clone(),
+            concepts: self.concepts.clone(),
         }
     }
 }
@@ -70,7 +75,8 @@ pub struct SearchArgs {
     /// Parse QUERY with tantivy's query syntax (field:term, "phrases", AND/OR, +/-).
     #[arg(long)]
     pub raw: bool,
-    /// The index folder (built or refreshed when missing or stale).
+    /// The index folder. With inputs named, it is built or refreshed when missing or stale; with
+    /// none, the index is searched as built, from the inputs it records.
     #[arg(long, value_name = "DIR", default_value = zhize::index::DEFAULT_INDEX)]
     pub index: PathBuf,
     /// Matching duties shown under each position in the terminal.
@@ -87,7 +93,8 @@ pub struct SearchArgs {
 pub struct IndexArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The index folder.
+    /// The index folder. With no inputs named, an existing index is rebuilt from the inputs it
+    /// records.
     #[arg(long, value_name = "DIR", default_value = zhize::index::DEFAULT_INDEX)]
     pub index: PathBuf,
     /// Rebuild even when the index is up to date.
@@ -179,10 +186,52 @@ fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// With no inputs named and an index in the folder, the inputs that index records (the
+/// manifest and aliases given on the command line still apply).
+fn recorded_options(
+    args_input: &InputArgs,
+    dir: &std::path::Path,
+    vocabulary: &VocabularyArgs,
+) -> anyhow::Result<Option<IndexOptions>> {
+    if !args_input.paths.is_empty() {
+        return Ok(None);
+    }
+    let Some(mut options) = zhize::index::recorded_options(dir, &vocabulary.files())? else {
+        return Ok(None);
+    };
+    if args_input.manifest.is_some() {
+        options.load.manifest = args_input.manifest.clone();
+    }
+    if args_input.aliases.is_some() {
+        options.load.aliases = args_input.aliases.clone();
+    }
+    Ok(Some(options))
+}
+
+/// With no inputs named and no index yet, the default corpus folder, which must exist.
+fn default_inputs_exist(input: &InputArgs, dir: &std::path::Path) -> anyhow::Result<()> {
+    let default = std::path::Path::new(zhize::DEFAULT_CORPUS);
+    if input.paths.is_empty() && !default.exists() {
+        anyhow::bail!(
+            "{} holds no index and no inputs were named (the default, ./{}, does not exist): \
+             name the files or folders to index",
+            dir.display(),
+            zhize::DEFAULT_CORPUS
+        );
+    }
+    Ok(())
+}
+
 pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let options = index_options(&args.input, &args.index, &args.vocabulary);
     let bar = Bar::new();
-    let (index, report) = zhize::index::ensure(&options, &bar)?;
+    let (index, report) = match recorded_options(&args.input, &args.index, &args.vocabulary)? {
+        Some(options) => zhize::index::open_as_built(&options, &bar)?,
+        None => {
+            default_inputs_exist(&args.input, &args.index)?;
+            let options = index_options(&args.input, &args.index, &args.vocabulary);
+            zhize::index::ensure(&options, &bar)?
+        }
+    };
     tell(&report);
     let search_options = SearchOptions {
         limit: args.limit,
@@ -212,7 +261,13 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let options = index_options(&args.input, &args.index, &args.vocabulary);
+    let options = match recorded_options(&args.input, &args.index, &args.vocabulary)? {
+        Some(options) => options,
+        None => {
+            default_inputs_exist(&args.input, &args.index)?;
+            index_options(&args.input, &args.index, &args.vocabulary)
+        }
+    };
     let bar = Bar::new();
     let report = zhize::index::build(&options, args.force, &bar)?;
     if args.json {

@@ -93,11 +93,20 @@ fn painted(hit: &DutyHit, color: bool) -> String {
 pub fn results_text(results: &SearchResults, color: bool, per_position: usize) -> String {
     let mut out = String::new();
     if !results.analyzed.concepts.is_empty() {
-        let searched: Vec<String> = results
-            .analyzed
-            .concepts
+        // Each concept as typed, with the Chinese word it was searched as when that differs
+        // (insurance renewals (续保), 招人 (招聘)); parts of one compound show it once, last.
+        let concepts = &results.analyzed.concepts;
+        let searched: Vec<String> = concepts
             .iter()
-            .map(|c| sanitize(&c.source))
+            .enumerate()
+            .map(|(i, c)| {
+                let same_next = concepts.get(i + 1).is_some_and(|n| n.label == c.label);
+                if c.label == c.source || c.label.is_empty() || same_next {
+                    sanitize(&c.source)
+                } else {
+                    format!("{} ({})", sanitize(&c.source), sanitize(&c.label))
+                }
+            })
             .collect();
         let mut line = format!("searched for: {}", searched.join(" · "));
         if !results.analyzed.ignored.is_empty() {
