@@ -1,11 +1,15 @@
 //! Every position addressable: by its id (`d4.p2`) always, by STORE:TITLE wherever that name is
 //! unique, and an ambiguous name answered with the candidates' ids — on the shipped corpus and on
-//! the plain-text files of the formats development corpus (tests/formats/**) when present.
+//! every file of the formats development corpus (tests/formats/*/, converted to .docx, .xlsx,
+//! GBK … as the formats test does).
 //! Then the cases that could not be compared before: a document listing one title three times,
 //! and untitled lists.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
+use common::formats::{convert_set, read_set};
 use zhize::compare::{compare_positions, CompareOptions};
 use zhize::{Corpus, Document, Error, LoadOptions, Position, PositionKind};
 
@@ -14,31 +18,24 @@ fn shipped() -> Corpus {
     zhize::load(&[path], &LoadOptions::default()).expect("the shipped corpus loads")
 }
 
-/// The plain-text files of the formats development corpus (stored as UTF-8 text), if any.
-fn formats_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let plain = name.ends_with(".txt") || name.ends_with(".md");
-                if plain && name != "README.md" {
-                    out.push(path);
-                }
-            }
-        }
-    }
+/// Every file of the formats development corpus (tests/formats/*/), converted into the
+/// containers and encodings it stands for (.docx, .xlsx, GBK, UTF-16 …) in `out`.
+fn formats_files(out: &Path) -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    sets.sort();
     let mut files = Vec::new();
-    walk(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats"),
-        &mut files,
-    );
-    files.sort();
+    for set in sets {
+        files.extend(convert_set(&read_set(&set), out));
+    }
     files
 }
 
@@ -107,18 +104,30 @@ fn every_position_of_the_shipped_corpus_is_reachable() {
 
 #[test]
 fn every_position_of_the_formats_corpus_is_reachable() {
-    let files = formats_files();
-    if files.is_empty() {
-        eprintln!("\n*** tests/formats holds no plain-text files yet: nothing to check ***\n");
-        return;
-    }
-    let mut total = 0;
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let files = formats_files(out.path());
+    assert!(
+        files.len() >= 30,
+        "the formats corpus has {} files",
+        files.len()
+    );
+    let (mut total, mut docx_or_sheet) = (0, 0);
     for file in &files {
-        let Ok(corpus) = zhize::load(std::slice::from_ref(file), &LoadOptions::default()) else {
-            continue;
-        };
-        total += check_every_position(&corpus, &file.display().to_string()).0;
+        // Every file of the development corpus loads: a failure here is a parse regression.
+        let corpus = zhize::load(std::slice::from_ref(file), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let checked = check_every_position(&corpus, &file.display().to_string()).0;
+        let name = file.to_string_lossy();
+        if name.ends_with(".docx") || name.ends_with(".xlsx") || name.ends_with(".csv") {
+            docx_or_sheet += checked;
+        }
+        total += checked;
     }
+    // Word files and spreadsheets are reached by id like text files.
+    assert!(
+        docx_or_sheet > 0,
+        "no position of a .docx/.xlsx/.csv file was checked"
+    );
     println!(
         "formats corpus: {} files, {total} positions by id",
         files.len()
