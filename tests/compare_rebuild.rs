@@ -1,12 +1,15 @@
 //! Diffs that rebuild the texts: for every reworded (and split) pair compare finds — every two
 //! positions of one role in the shipped corpus, the judged pairs, the coverage matrix of every
-//! role two documents define, and the same over the plain-text files of the formats development
-//! corpus (tests/formats/**) when present — the equal and deleted spans are A's text exactly
+//! role two documents define, and the same over every file of the formats development corpus
+//! (tests/formats/*/, converted to .docx, .xlsx, GBK … as the formats test does) — the equal and deleted spans are A's text exactly
 //! and the equal and inserted spans B's, punctuation, spacing and width included; while `same`
 //! still ignores punctuation and width.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod common;
+use common::formats::{convert_set, read_set};
 use zhize::compare::{
     compare_positions, coverage, one_per_document, rebuild, same_key, CellKind, CompareOptions,
     DiffOp, PairKind,
@@ -117,32 +120,31 @@ fn every_reworded_pair_of_the_shipped_corpus_rebuilds() {
 
 #[test]
 fn every_reworded_pair_of_the_formats_corpus_rebuilds() {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if (name.ends_with(".txt") || name.ends_with(".md")) && name != "README.md" {
-                out.push(path);
-            }
-        }
-    }
+    // Every file of tests/formats/*/, converted to the .docx, .xlsx, GBK … it stands for.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    sets.sort();
+    let out = tempfile::tempdir().expect("a temporary folder");
     let mut files = Vec::new();
-    walk(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats"),
-        &mut files,
-    );
-    if files.is_empty() {
-        eprintln!("\n*** tests/formats holds no plain-text files yet: nothing to check ***\n");
-        return;
+    for set in &sets {
+        files.extend(convert_set(&read_set(set), out.path()));
     }
+    assert!(files.len() >= 30, "{} files", files.len());
     // All files as one corpus: the same roles across the invented stores.
     let corpus = zhize::load(&files, &LoadOptions::default()).unwrap();
     let mut checked = Checked::default();
     check_corpus(&corpus, &mut checked);
     println!("formats corpus ({} files): {checked:?}", files.len());
+    assert!(
+        checked.comparisons >= 10 && checked.reworded >= 1,
+        "{checked:?}"
+    );
 }
