@@ -105,6 +105,47 @@ fn the_api_answers_as_the_cli_does() {
     assert_eq!(one, json_of(out.lines().next().unwrap()));
 }
 
+/// The server keeps the answers it gave (per generation): a request that differs in any one
+/// parameter is answered for itself, and a repeated one exactly as the first time — each as
+/// the CLI answers it.
+#[test]
+fn cached_answers_differ_by_every_parameter() {
+    let server = Server::shipped(&[]);
+    let dir = server.dir.path().to_path_buf();
+    let query = "客户投诉";
+    let variants: [(&str, Vec<&str>); 6] = [
+        ("", vec![]),
+        ("&by=duty", vec!["--by", "duty"]),
+        ("&limit=2", vec!["--limit", "2"]),
+        ("&store=d10", vec!["--store", "d10"]),
+        (
+            "&role=%E9%94%80%E5%94%AE%E9%A1%BE%E9%97%AE",
+            vec!["--role", "销售顾问"],
+        ),
+        ("&by=duty&limit=2", vec!["--by", "duty", "--limit", "2"]),
+    ];
+    let mut seen = Vec::new();
+    for round in 0..2 {
+        for (params, flags) in &variants {
+            let api = server.json(&format!("/api/search?q={}{params}", encode(query)));
+            let mut args = vec!["search", query, "corpus", "--index", "index", "--json"];
+            args.extend(flags);
+            let (code, out) = cli(&args, &dir);
+            assert_eq!(code, 0, "{params}");
+            assert_eq!(api, json_of(&out), "round {round}, {params}");
+            if round == 0 {
+                seen.push(api);
+            }
+        }
+    }
+    // The variants really ask different things (else this test could not tell keys apart).
+    for (i, a) in seen.iter().enumerate() {
+        for b in &seen[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}
+
 #[test]
 fn pages_answer_without_javascript() {
     let server = Server::shipped(&[]);
@@ -248,6 +289,17 @@ fn uploads_are_checked_then_rebuilt_in_the_background() {
         .collect();
     assert_eq!(before, after, "refused uploads wrote nothing");
 
+    // Asked before the upload: nothing about batteries yet (and the answer is now cached).
+    let before = server.json(&format!("/api/search?q={}&by=duty", encode("电池健康检测")));
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|hit| !hit["text"].as_str().unwrap_or("").contains("电池健康检测")),
+        "{before}"
+    );
+
     // A good UTF-8 file and a GBK one are taken; the index is rebuilt while searches answer.
     let gbk = encoding_of_gbk(
         "乙新店岗位职责\n\n销售顾问岗位职责\n\n1、负责氢燃料车型的试乘试驾讲解。\n",
@@ -267,6 +319,7 @@ fn uploads_are_checked_then_rebuilt_in_the_background() {
     assert_eq!(body["accepted"][0]["duties"], 2);
     assert_eq!(body["accepted"][1]["encoding"], "GBK");
     server.wait_for_generation(2, Duration::from_secs(60));
+    // The new generation answers afresh, not from the previous one's cache.
     let found = server.json(&format!("/api/search?q={}&by=duty", encode("电池健康检测")));
     assert!(
         found[0]["text"].as_str().unwrap().contains("电池健康检测"),

@@ -26,6 +26,11 @@ pub struct ServeArgs {
     /// Do not watch the corpus for changes.
     #[arg(long)]
     pub no_watch: bool,
+    /// How many search answers to keep per index generation, so a repeated search (the
+    /// as-you-type box, several people asking the same) is answered without searching again;
+    /// 0 turns the cache off. A rebuild starts a fresh cache.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub search_cache: usize,
     #[command(flatten)]
     pub vocabulary: VocabularyArgs,
 }
@@ -37,6 +42,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         port: args.port,
         allow_upload: args.allow_upload,
         watch: !args.no_watch,
+        search_cache: args.search_cache,
     };
     if config.index.inputs.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("zhize serve reads files or folders, not standard input");

@@ -7,6 +7,7 @@ use crate::compare::{self, CompareOptions, Comparison, Coverage};
 use crate::model::{Document, Position};
 use crate::render::web::find_position;
 use crate::search::{GroupBy, SearchOptions, SearchResults};
+use std::sync::Arc;
 
 /// What a search request asks.
 #[derive(Debug, Clone)]
@@ -33,18 +34,36 @@ impl SearchRequest {
         })
     }
 
-    /// The search, or None when there is no query.
-    pub fn run(&self, generation: &Generation) -> Result<Option<SearchResults>, Refusal> {
+    /// The search, or None when there is no query. The same request answered before from this
+    /// generation is answered from its cache.
+    pub fn run(&self, generation: &Generation) -> Result<Option<Arc<SearchResults>>, Refusal> {
         let Some(query) = &self.query else {
             return Ok(None);
         };
-        match crate::search::search(&generation.index, query, &self.options) {
-            Ok(results) => Ok(Some(results)),
-            Err(crate::Error::NotFound(message)) | Err(crate::Error::Ambiguous(message)) => {
-                Err(Refusal::bad_request("门店或岗位名称无法确定", message))
-            }
-            Err(error) => Err(error.into()),
-        }
+        let options = &self.options;
+        // Every field that changes the answer, each text with its length first, so no two
+        // requests share a key.
+        let (store, role) = (
+            options.store.as_deref().unwrap_or(""),
+            options.role.as_deref().unwrap_or(""),
+        );
+        let key = format!(
+            "{:?} {} {} {}:{store} {}:{role} {query}",
+            options.by,
+            options.limit,
+            options.raw,
+            store.len(),
+            role.len(),
+        );
+        let results = generation.search_cached(key, || {
+            crate::search::search(&generation.index, query, options).map_err(|error| match error {
+                crate::Error::NotFound(message) | crate::Error::Ambiguous(message) => {
+                    Refusal::bad_request("门店或岗位名称无法确定", message)
+                }
+                error => error.into(),
+            })
+        })?;
+        Ok(Some(results))
     }
 }
 

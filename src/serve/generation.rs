@@ -5,6 +5,7 @@
 use crate::dedup::DedupReport;
 use crate::index::{DutyIndex, IndexOptions, IndexReport, NoProgress};
 use crate::model::Corpus;
+use crate::search::SearchResults;
 use arc_swap::ArcSwap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,9 +26,35 @@ pub struct Generation {
     /// The dedup report of this corpus, computed once, the first time it is asked for.
     dedup: OnceLock<Arc<DedupReport>>,
     dedup_started: AtomicBool,
+    /// Search answers already given from this generation, by request. Per generation, so a
+    /// rebuild can never serve a stale answer; bounded, least recently used out first. The
+    /// as-you-type box and several people asking the same things repeat requests.
+    searches: Option<Mutex<lru::LruCache<String, Arc<SearchResults>>>>,
 }
 
 impl Generation {
+    /// The answer to the search `key` names: from the cache when given before, else computed
+    /// by `search` (and kept when it succeeded).
+    pub fn search_cached<E>(
+        &self,
+        key: String,
+        search: impl FnOnce() -> Result<SearchResults, E>,
+    ) -> Result<Arc<SearchResults>, E> {
+        let Some(cache) = &self.searches else {
+            return search().map(Arc::new);
+        };
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Arc::clone(hit));
+        }
+        // Computed outside the lock: two requests for one new key may both compute it.
+        let results = Arc::new(search()?);
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(key, Arc::clone(&results));
+        Ok(results)
+    }
+
     /// The dedup report when it has been computed.
     pub fn dedup(&self) -> Option<Arc<DedupReport>> {
         self.dedup.get().cloned()
@@ -51,6 +78,8 @@ impl Generation {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub index: IndexOptions,
+    /// How many search answers each generation keeps (0: none).
+    pub search_cache: usize,
 }
 
 /// How often the index and the corpus are read again when they disagree (files changing while
@@ -95,6 +124,8 @@ pub fn build(source: &Source, number: u64) -> crate::Result<Generation> {
                 took: started.elapsed(),
                 dedup: OnceLock::new(),
                 dedup_started: AtomicBool::new(false),
+                searches: std::num::NonZeroUsize::new(source.search_cache)
+                    .map(|n| Mutex::new(lru::LruCache::new(n))),
             });
         }
         std::thread::sleep(Duration::from_millis(200));

@@ -40,6 +40,8 @@ pub struct Config {
     pub allow_upload: bool,
     /// Whether to watch the inputs and rebuild when they change.
     pub watch: bool,
+    /// How many search answers each generation of the index keeps (0: none).
+    pub search_cache: usize,
 }
 
 /// What every route shares.
@@ -110,6 +112,7 @@ impl Server {
     pub fn start(config: &Config) -> crate::Result<Server> {
         let source = Source {
             index: config.index.clone(),
+            search_cache: config.search_cache,
         };
         let first = generation::build(&source, 1)?;
         let live = Arc::new(Live::new(first, source));
