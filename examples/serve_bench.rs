@@ -1,5 +1,5 @@
 //! `cargo run --release --example serve_bench -- [--corpus PATH] [--index DIR] [--clients 64]
-//! [--requests 20000]`: the load benchmark of `zhize serve` (not a timed test).
+//! [--requests 20000] [--search-cache N]`: the load benchmark of `zhize serve` (not a timed test).
 //!
 //! Starts the release binary's `zhize serve` on the corpus, then from this process: 64
 //! keep-alive clients send 20,000 `/api/search` requests over the queries of
@@ -7,7 +7,9 @@
 //! baselines in the same run, the same clients on a static route (`/static/app.css`: the HTTP
 //! stack alone) and the library's own in-process search of the same queries (no HTTP). Prints
 //! throughput, p50/p90/p99/max latency, errors, and the server's RSS before and after, as JSON
-//! lines.
+//! lines. `--search-cache 0` starts the server without its answer cache: every request is
+//! searched (the warm-up asks every target twice, so with the cache every measured request is a
+//! repeat); run both to see the search and the cache apart.
 
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
@@ -23,6 +25,8 @@ struct Args {
     clients: usize,
     requests: usize,
     binary: PathBuf,
+    /// Passed to `zhize serve --search-cache` (None: the server's default).
+    search_cache: Option<usize>,
 }
 
 fn args() -> Args {
@@ -32,6 +36,7 @@ fn args() -> Args {
         clients: 64,
         requests: 20_000,
         binary: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/zhize"),
+        search_cache: None,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -42,6 +47,7 @@ fn args() -> Args {
             "--clients" => args.clients = value.parse().expect("--clients N"),
             "--requests" => args.requests = value.parse().expect("--requests N"),
             "--binary" => args.binary = value.into(),
+            "--search-cache" => args.search_cache = Some(value.parse().expect("--search-cache N")),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -219,12 +225,17 @@ fn main() {
     let queries = queries();
     // The server, as a user starts it.
     let started = Instant::now();
-    let mut child = Command::new(&args.binary)
+    let mut command = Command::new(&args.binary);
+    command
         .arg("serve")
         .arg(&args.corpus)
         .arg("--index")
         .arg(&args.index)
-        .arg("--no-watch")
+        .arg("--no-watch");
+    if let Some(entries) = args.search_cache {
+        command.arg("--search-cache").arg(entries.to_string());
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
