@@ -123,7 +123,8 @@ impl Parser<'_> {
 
     /// How a chunk of text reads on its own.
     pub(super) fn classify_chunk(&self, text: &str, head: bool) -> Chunk {
-        let text = text.trim();
+        // `【岗位职责】`, `【前台接待岗位职责】`: brackets round a whole heading say nothing.
+        let text = strip_enclosing_brackets(text.trim());
         let vocabulary = self.vocabulary;
         if head {
             if let Some(document) = &self.document {
@@ -203,7 +204,10 @@ impl Parser<'_> {
         let chunks = self.chunks_plain(line, start, end);
         let mut fields: Vec<(Label, usize, usize, usize)> = Vec::new();
         let mut colons = 0;
-        for &(s, e) in &chunks {
+        let mut k = 0;
+        while k < chunks.len() {
+            let (s, e) = chunks[k];
+            k += 1;
             let text = self.lines.text(line, s, e);
             let matching = simplified(text);
             if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
@@ -217,6 +221,17 @@ impl Parser<'_> {
                 fields.push((label, s, value_start.min(e), e));
                 continue;
             }
+            // `部　　门:售后服务部`: a label spaced out to the width of the longer ones.
+            if let Some((label, value_start, next)) = self.spaced_label(line, &chunks, k - 1) {
+                if self.lines.visible(line).get(value_start) == Some(&':') {
+                    colons += 1;
+                    fields.push((label, s, value_start + 1, chunks[next].1));
+                } else {
+                    fields.push((label, s, value_start, chunks[next].1));
+                }
+                k = next + 1;
+                continue;
+            }
             match fields.last_mut() {
                 Some(field) => field.3 = e,
                 None => return None,
@@ -226,6 +241,45 @@ impl Parser<'_> {
         let tabbed = visible[start..end].contains(&'\t');
         let single_heading = fields.len() == 1 && fields[0].2 >= fields[0].3;
         (colons > 0 || tabbed || fields.len() >= 2 || single_heading).then_some(fields)
+    }
+
+    /// A label written with spaces between its characters (`部　　门:`, `岗 位 名 称:`), starting
+    /// at chunk `k`: the label, where its value starts (chars of the line) and the chunk it ends
+    /// in. Only short chunks of Han characters are joined, and the label must end in a colon or
+    /// at the end of a chunk.
+    fn spaced_label(
+        &self,
+        line: usize,
+        chunks: &[(usize, usize)],
+        k: usize,
+    ) -> Option<(Label, usize, usize)> {
+        let visible = self.lines.visible(line);
+        let short_han = |(s, e): (usize, usize)| {
+            e - s <= 2 && visible[s..e].iter().all(|&c| crate::normalize::is_han(c))
+        };
+        if !short_han(chunks[k]) {
+            return None;
+        }
+        let mut joined: String = visible[chunks[k].0..chunks[k].1].iter().collect();
+        let mut taken = joined.chars().count();
+        for (next, &(s, e)) in chunks.iter().enumerate().skip(k + 1).take(3) {
+            let part: String = visible[s..e].iter().collect();
+            let candidate = format!("{joined}{part}");
+            let matching = simplified(&candidate);
+            if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
+                let label_chars = word.chars().count();
+                let ends_in_part = label_chars > taken && label_chars <= taken + (e - s);
+                if ends_in_part && (rest.starts_with(':') || label_chars == taken + (e - s)) {
+                    return Some((label, s + (label_chars - taken), next));
+                }
+            }
+            if !short_han((s, e)) {
+                return None;
+            }
+            joined = candidate;
+            taken += e - s;
+        }
+        None
     }
 
     /// A question about a post (`问:服务顾问的岗位职责有哪些?`, `汽车4S店保险专员主要负责什么工作?`):
@@ -253,7 +307,10 @@ impl Parser<'_> {
     /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,
     /// but otherwise as written.
     pub(super) fn clean_title(&self, title: &str) -> String {
-        let stripped = strip_alternative_prefix(title.trim());
+        let stripped = strip_alternative_prefix(strip_enclosing_brackets(title.trim()));
+        // `二手车评估师（急招）`, `行政主管岗位职责（南昌宏达日产）`: a remark in brackets after the
+        // title is not part of it.
+        let stripped = strip_trailing_remark(stripped);
         let mut text = strip_trailing_number(stripped.trim_end_matches([':', ' '])).to_string();
         // Suffixes are matched on the Simplified form and cut by characters, so a Traditional
         // title (`銷售經理崗位職責`) keeps its script.
@@ -317,6 +374,36 @@ pub(super) fn strip_trailing_number(text: &str) -> &str {
             .is_some_and(crate::normalize::is_han)
     {
         stripped.trim_end()
+    } else {
+        text
+    }
+}
+
+/// `【岗位职责】` → `岗位职责`: brackets enclosing the whole text.
+pub(super) fn strip_enclosing_brackets(text: &str) -> &str {
+    for (open, close) in [('【', '】'), ('〖', '〗'), ('[', ']'), ('「', '」')] {
+        if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close)) {
+            if !inner.contains([open, close]) && !inner.trim().is_empty() {
+                return inner.trim();
+            }
+        }
+    }
+    text
+}
+
+/// `二手车评估师(急招)` → `二手车评估师`: a bracketed remark ending a title, when at least two
+/// characters of title stand before it.
+pub(super) fn strip_trailing_remark(text: &str) -> &str {
+    let text = text.trim_end();
+    let Some(body) = text.strip_suffix(')') else {
+        return text;
+    };
+    let Some(open) = body.rfind('(') else {
+        return text;
+    };
+    let head = body[..open].trim_end();
+    if head.chars().count() >= 2 && !head.contains(['(', ')']) {
+        head
     } else {
         text
     }

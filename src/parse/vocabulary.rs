@@ -69,6 +69,9 @@ pub struct Vocabulary {
     question_words: Vec<String>,
     question_ends: Vec<String>,
     answer_words: Vec<String>,
+    /// Words cut from the end of a title for display: the duties words and the `title-suffix`
+    /// words, longest first.
+    title_suffixes: Vec<String>,
 }
 
 impl Vocabulary {
@@ -157,6 +160,7 @@ impl Vocabulary {
                 "question" => vocabulary.question_words.push(rest),
                 "question-end" => vocabulary.question_ends.push(rest),
                 "answer" => vocabulary.answer_words.push(rest),
+                "title-suffix" => vocabulary.title_suffixes.push(rest),
                 other => return Err(format!("line {}: unknown verb `{other}`", index + 1)),
             }
         }
@@ -193,6 +197,10 @@ impl Vocabulary {
         vocabulary.columns.sort_by_key(|(w, _)| longest_first(w));
         vocabulary.question_ends.sort_by_key(longest_first);
         vocabulary.answer_words.sort_by_key(longest_first);
+        let mut suffixes = vocabulary.duties_words.clone();
+        suffixes.append(&mut vocabulary.title_suffixes);
+        suffixes.sort_by_key(longest_first);
+        vocabulary.title_suffixes = suffixes;
         let set = |regexes: &[Regex]| {
             RegexSet::new(regexes.iter().map(Regex::as_str)).map_err(|e| e.to_string())
         };
@@ -219,8 +227,13 @@ impl Vocabulary {
         }
     }
 
+    /// A pattern with a group marks only the group as noise (`^(【上海】)\s*\S`: the tag, not
+    /// the title after it).
     fn push_ranges(regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
-        for found in regex.find_iter(line) {
+        for captures in regex.captures_iter(line) {
+            let Some(found) = captures.get(1).or_else(|| captures.get(0)) else {
+                continue;
+            };
             let start = line[..found.start()].chars().count();
             let end = start + found.as_str().chars().count();
             ranges.push((start, end));
@@ -355,7 +368,7 @@ impl Vocabulary {
 
     /// Suffixes removed from titles for display, longest first.
     pub fn title_suffixes(&self) -> &[String] {
-        &self.duties_words
+        &self.title_suffixes
     }
 
     pub fn is_reports_to(&self, label: &str) -> bool {
