@@ -151,6 +151,21 @@ impl Parser<'_> {
             Heading::Front => unreachable!("handled above"),
         };
         if kind == PositionKind::Duties && position.kind == PositionKind::Duties {
+            // `二手车评估师` / `南京 | 3-5年 | 大专` / `【岗位职责】`: unnumbered text between a
+            // title and its duties heading is about the post (a posting's facts, a form's
+            // note), not a duty of it.
+            if !position.duties_heading
+                && !position.duties.is_empty()
+                && position.duties.iter().all(|d| d.n.is_none())
+            {
+                let items = std::mem::take(&mut position.duties);
+                position.sections.push(SectionBuilder {
+                    kind: SectionKind::Other,
+                    heading: String::new(),
+                    items,
+                    line,
+                });
+            }
             position.target = Target::Duties;
             position.duties_heading = true;
             return;

@@ -300,7 +300,8 @@ impl Parser<'_> {
     pub(super) fn post_named(&self, text: &str) -> Option<String> {
         let end = self.vocabulary.question_end(text)?;
         let name = self.rules.without_prefixes(text[..end].trim());
-        let name = name.trim_end_matches('的').trim();
+        // `汽车4S店的配件计划员`: the store prefix leaves its 的.
+        let name = name.trim_start_matches('的').trim_end_matches('的').trim();
         self.rules.is_role_title(name).then(|| name.to_string())
     }
 

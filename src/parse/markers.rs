@@ -244,6 +244,14 @@ fn at_break(chars: &[char], i: usize) -> bool {
     }
 }
 
+/// `…岗位职责1.负责…;2.负责…`: item 2 with the same delimiter comes later on the line, after a
+/// sentence end, so a 1 glued to the text before it starts a list.
+fn second_item_follows(chars: &[char], from: usize, delimiter: char) -> bool {
+    chars[from..].windows(3).any(|w| {
+        matches!(w[0], ';' | '。') && w[1] == '2' && w[2] == delimiter
+    })
+}
+
 fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {
         '零' => 0,
@@ -432,7 +440,8 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         if !ok {
             return None;
         }
-        let continues = last_arabic.is_some_and(|last| value == last + 1);
+        let continues = last_arabic.is_some_and(|last| value == last + 1)
+            || (value == 1 && delimiter.is_some_and(|d| second_item_follows(chars, digits_end, d)));
         if boundary || continues {
             return Some(make(
                 MarkerStyle::Arabic,

@@ -99,6 +99,16 @@ impl<'a> Parser<'a> {
                 items.push(Item::TableRow(index));
                 continue;
             }
+            // A short line between the rows of one table and the header of the next (a
+            // workbook's sheet name, `江宁店`) names what the next table is of: a document.
+            if self.table.is_some() && self.is_caption(index) {
+                items.push(Item::DocumentTitle {
+                    line: index,
+                    title: lines.line_text(index).trim().to_string(),
+                    part: false,
+                });
+                continue;
+            }
             self.table = None;
             // The paragraphs of a table cell are read one by one.
             let mut segment_start = 0;
@@ -160,6 +170,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A short line with no numbering, tab or sentence end, followed by a table header.
+    fn is_caption(&self, line: usize) -> bool {
+        let visible = self.lines.visible(line);
+        let text = self.lines.line_text(line).trim();
+        let next = (line + 1..self.lines.count()).find(|&l| !self.lines.skipped[l]);
+        (1..=20).contains(&text.chars().count())
+            && !visible.contains(&'\t')
+            && !text.chars().any(|c| is_terminator(c) || c == ':')
+            && !has_marker(visible)
+            && next.is_some_and(|l| self.table_header(l).is_some())
+            && matches!(
+                self.classify_chunk(text, false),
+                Chunk::Text | Chunk::Department(_)
+            )
+    }
+
     /// Whether a whole line titles a document: short, no numbering, a document word such as
     /// 岗位职责, and not merely a role's own title (unless the next line repeats it).
     pub(super) fn document_title(&self, line: usize) -> Option<(String, bool)> {
@@ -176,6 +202,8 @@ impl<'a> Parser<'a> {
             let title = inner.split_once(':').map_or(inner, |(_, t)| t).trim();
             return Some((title.to_string(), true));
         }
+        // `【前台接待岗位职责】`: brackets round the whole line say nothing.
+        let text = super::classify::strip_enclosing_brackets(text);
         let length = text.chars().take(41).count();
         let matching = super::classify::simplified(text);
         if !(3..=40).contains(&length)
