@@ -227,11 +227,11 @@ impl Vocabulary {
         }
     }
 
-    /// A pattern with a group marks only the group as noise (`^(【上海】)\s*\S`: the tag, not
+    /// A pattern with a group named `noise` marks only that group (`^(?P<noise>【上海】)\s*\S`: the tag, not
     /// the title after it).
     fn push_ranges(regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
         for captures in regex.captures_iter(line) {
-            let Some(found) = captures.get(1).or_else(|| captures.get(0)) else {
+            let Some(found) = captures.name("noise").or_else(|| captures.get(0)) else {
                 continue;
             };
             let start = line[..found.start()].chars().count();
