@@ -173,7 +173,10 @@ impl Parser<'_> {
         if vocabulary.is_department(bare_m) {
             return Chunk::Department(bare.to_string());
         }
-        if self.rules.is_role_title(without_prefix_m) {
+        // `嘉悦奥迪·人事经理`: a store and a role joined by a dot sign a recruiter's card, not a
+        // post's title.
+        let signed = without_prefix_m.contains(['·', '•']);
+        if !signed && self.rules.is_role_title(without_prefix_m) {
             return Chunk::RoleName(without_prefix.to_string());
         }
         let talks_of_duties = vocabulary.ends_with_duties_word(bare_m)
@@ -181,6 +184,12 @@ impl Parser<'_> {
                 .title_suffixes()
                 .iter()
                 .any(|w| bare_m.contains(w.as_str()));
+        // `配件计划员主要做这些:`, `理赔专员负责:`: a line introducing a post's list names it.
+        if text.ends_with(':') {
+            if let Some(name) = self.post_named(bare) {
+                return Chunk::ExplicitTitle(name);
+            }
+        }
         if text.ends_with(':')
             && bare.chars().count() <= 15
             && bare.chars().count() >= 2
