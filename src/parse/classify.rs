@@ -311,7 +311,12 @@ impl Parser<'_> {
         let name = self.rules.without_prefixes(text[..end].trim());
         // `汽车4S店的配件计划员`: the store prefix leaves its 的.
         let name = name.trim_start_matches('的').trim_end_matches('的').trim();
-        self.rules.is_role_title(name).then(|| name.to_string())
+        // `续保专员每天都(做什么)`: words between the post and the question's end are cut, a
+        // few characters at most.
+        let chars: Vec<char> = name.chars().collect();
+        (0..=4.min(chars.len().saturating_sub(2)))
+            .map(|cut| chars[..chars.len() - cut].iter().collect::<String>())
+            .find(|candidate| self.rules.is_role_title(candidate))
     }
 
     /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,

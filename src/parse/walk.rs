@@ -509,6 +509,14 @@ impl<'a> Parser<'a> {
             .iter()
             .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), true))
             .collect();
+        // `汽车销售顾问 底薪+提成 包住`: a posting's title with a few selling words after it.
+        if !continuing && self.is_title_with_remarks(piece, &chunks, &kinds) {
+            let (s, e) = chunks[0];
+            self.heading_chunk(piece.line, s, e, &kinds[0], true);
+            let rest_start = chunks[1].0;
+            self.mark_text(piece.line, rest_start, piece.end, CharClass::Heading);
+            return;
+        }
         let all_headings = kinds.iter().all(Chunk::is_heading);
         let strong_heading = kinds
             .iter()
@@ -573,6 +581,22 @@ impl<'a> Parser<'a> {
         for (&(s, e), kind) in chunks.iter().zip(&kinds).skip(tail) {
             self.heading_chunk(piece.line, s, e, kind, true);
         }
+    }
+
+    /// A title followed on its line by short words that are no sentence (`底薪+提成 包住`,
+    /// `月薪过万`), at the start of a line.
+    fn is_title_with_remarks(&self, piece: &Piece, chunks: &[(usize, usize)], kinds: &[Chunk]) -> bool {
+        let titled = matches!(kinds.first(), Some(Chunk::RoleName(_) | Chunk::ExplicitTitle(_)));
+        let visible = self.lines.visible(piece.line);
+        titled
+            && piece.marker.is_none()
+            && kinds.len() >= 2
+            && piece.end - piece.start <= 30
+            && chunks[1..].iter().zip(&kinds[1..]).all(|(&(s, e), kind)| {
+                *kind == Chunk::Text
+                    && e - s <= 8
+                    && !visible[s..e].iter().any(|&c| is_terminator(c) || c == ',' || c == ':')
+            })
     }
 
     /// A short line with no sentence in it, before a document's first position.
