@@ -334,7 +334,7 @@ fn plan_folder(
 fn empty_folder(root: &Path, tally: &FolderTally) -> Error {
     let (reasons, skipped) = (&tally.rejected, tally.skipped);
     let mut message =
-        "no readable .txt, .md or .docx file (nor .xlsx, .csv) in this folder".to_string();
+        "no readable .txt, .md, .docx, .xlsx or .csv file in this folder".to_string();
     if !reasons.is_empty() {
         let shown = reasons.len().min(5);
         message.push_str(&format!(" ({} rejected: ", reasons.len()));
