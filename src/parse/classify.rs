@@ -110,7 +110,13 @@ impl Parser<'_> {
             if let Some(i) = cut {
                 let tail = self.piece_text(line, i + 1, e);
                 let kind = self.classify_chunk(tail, false);
-                if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
+                // A bare role name counts only where it ends the line (`…成交率。二手车销售顾问`,
+                // its list on the next lines).
+                let role_at_end = matches!(kind, Chunk::RoleName(_))
+                    && k + 1 == chunks.len()
+                    && e == visible.len()
+                    && tail.chars().count() >= 3;
+                if role_at_end || matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
                     chunks[k] = (s, i + 1);
                     chunks.insert(k + 1, (i + 1, e));
                     k += 1;

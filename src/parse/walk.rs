@@ -95,7 +95,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let visible = lines.visible(index);
-            if self.table.is_some() && visible.contains(&'\t') {
+            if self.table.is_some() && visible.contains(&'\t') && !self.leaves_table(index) {
                 items.push(Item::TableRow(index));
                 continue;
             }
@@ -168,6 +168,27 @@ impl<'a> Parser<'a> {
                 cell_start: false,
             }));
         }
+    }
+
+    /// A tabbed line under a table that is not one of its rows: its first cell a section heading
+    /// (`任职资格<TAB>高中以上学历…`, after a duty table inside a form), or a cell that is a
+    /// field with its colon (`制表:人力资源部<TAB>审核:`, a sheet's sign-off row).
+    fn leaves_table(&self, line: usize) -> bool {
+        let text = self.lines.line_text(line);
+        let mut cells = text.split('\t').map(str::trim).filter(|c| !c.is_empty());
+        let Some(first) = cells.next() else {
+            return false;
+        };
+        let first_m = super::classify::simplified(first);
+        if self.vocabulary.heading(first_m.trim_end_matches(':')).is_some() {
+            return true;
+        }
+        std::iter::once(first).chain(cells).any(|cell| {
+            let cell_m = super::classify::simplified(cell);
+            self.vocabulary
+                .label_at(&cell_m)
+                .is_some_and(|(_, _, rest)| rest.starts_with(':') && rest.chars().count() <= 20)
+        })
     }
 
     /// A short line with no numbering, tab or sentence end, followed by a table header.
