@@ -129,8 +129,12 @@ impl Parser<'_> {
 
     /// How a chunk of text reads on its own.
     pub(super) fn classify_chunk(&self, text: &str, head: bool) -> Chunk {
-        // `【岗位职责】`, `【前台接待岗位职责】`: brackets round a whole heading say nothing.
-        let text = strip_enclosing_brackets(text.trim());
+        // `【岗位职责】`, `【前台接待岗位职责】`: brackets round a whole heading say nothing;
+        // `【岗位名称】市场经理` is `岗位名称:市场经理`.
+        let labelled = bracket_label(text.trim());
+        let text = labelled
+            .as_deref()
+            .unwrap_or_else(|| strip_enclosing_brackets(text.trim()));
         let vocabulary = self.vocabulary;
         if head {
             if let Some(document) = &self.document {
@@ -314,7 +318,12 @@ impl Parser<'_> {
     /// `4S店服务顾问的岗位职责有哪些` → the title before the duty words, store prefixes removed.
     pub(super) fn post_named(&self, text: &str) -> Option<String> {
         let end = self.vocabulary.question_end(text)?;
-        let name = self.rules.without_prefixes(text[..end].trim());
+        let mut asked = text[..end].trim();
+        // `请问4S店的前台接待是做什么的`: the asking words before the post.
+        while let Some(rest) = self.vocabulary.question_lead(asked) {
+            asked = rest;
+        }
+        let name = self.rules.without_prefixes(asked.trim());
         // `汽车4S店的配件计划员`: the store prefix leaves its 的.
         let name = name.trim_start_matches('的').trim_end_matches('的').trim();
         // `续保专员每天都(做什么)`: words between the post and the question's end are cut, a
@@ -332,6 +341,8 @@ impl Parser<'_> {
         // `二手车评估师（急招）`, `行政主管岗位职责（南昌宏达日产）`: a remark in brackets after the
         // title is not part of it.
         let stripped = strip_trailing_remark(stripped);
+        // `售后服务顾问 3名`, `销售顾问若干名`: a posting's headcount.
+        let stripped = strip_headcount(stripped);
         let mut text = strip_trailing_number(stripped.trim_end_matches([':', ' '])).to_string();
         // Suffixes are matched on the Simplified form and cut by characters, so a Traditional
         // title (`銷售經理崗位職責`) keeps its script.
@@ -400,6 +411,14 @@ pub(super) fn strip_trailing_number(text: &str) -> &str {
     }
 }
 
+/// `【岗位名称】市场经理` → `岗位名称:市场经理`: a label in brackets with its value after them.
+pub(super) fn bracket_label(text: &str) -> Option<String> {
+    let (label, value) = text.strip_prefix('【')?.split_once('】')?;
+    let value = value.trim();
+    (!label.is_empty() && !value.is_empty() && !label.contains(':'))
+        .then(|| format!("{}:{value}", label.trim()))
+}
+
 /// `【岗位职责】` → `岗位职责`: brackets enclosing the whole text.
 pub(super) fn strip_enclosing_brackets(text: &str) -> &str {
     for (open, close) in [('【', '】'), ('〖', '〗'), ('[', ']'), ('「', '」')] {
@@ -410,6 +429,24 @@ pub(super) fn strip_enclosing_brackets(text: &str) -> &str {
         }
     }
     text
+}
+
+/// `售后服务顾问 3名` → `售后服务顾问`: a headcount after a title (`3名`, `2人`, `若干名`).
+pub(super) fn strip_headcount(text: &str) -> &str {
+    let text = text.trim_end();
+    let Some(body) = text.strip_suffix(['名', '人', '位']) else {
+        return text;
+    };
+    let head = body
+        .strip_suffix("若干")
+        .unwrap_or_else(|| body.trim_end_matches(|c: char| c.is_ascii_digit()));
+    let counted = head.len() < body.len();
+    let head = head.trim_end();
+    if counted && head.chars().count() >= 2 && head.chars().last().is_some_and(crate::normalize::is_han) {
+        head
+    } else {
+        text
+    }
 }
 
 /// `二手车评估师(急招)` → `二手车评估师`: a bracketed remark ending a title, when at least two

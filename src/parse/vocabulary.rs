@@ -68,6 +68,7 @@ pub struct Vocabulary {
     columns: Vec<(String, Column)>,
     question_words: Vec<String>,
     question_ends: Vec<String>,
+    question_leads: Vec<String>,
     answer_words: Vec<String>,
     /// Words cut from the end of a title for display: the duties words and the `title-suffix`
     /// words, longest first.
@@ -159,6 +160,7 @@ impl Vocabulary {
                 }
                 "question" => vocabulary.question_words.push(rest),
                 "question-end" => vocabulary.question_ends.push(rest),
+                "question-lead" => vocabulary.question_leads.push(rest),
                 "answer" => vocabulary.answer_words.push(rest),
                 "title-suffix" => vocabulary.title_suffixes.push(rest),
                 other => return Err(format!("line {}: unknown verb `{other}`", index + 1)),
@@ -332,6 +334,14 @@ impl Vocabulary {
             text.strip_prefix(w.as_str())
                 .and_then(|rest| rest.strip_prefix(':'))
         })
+    }
+
+    /// `请问`, `想问一下` before the post a question names: the text after it.
+    pub fn question_lead<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.question_leads
+            .iter()
+            .find_map(|w| text.strip_prefix(w.as_str()))
+            .filter(|rest| !rest.is_empty())
     }
 
     /// Where a question about a post stops naming it: `服务顾问|的岗位职责有哪些`.
