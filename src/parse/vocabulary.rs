@@ -225,17 +225,28 @@ impl Vocabulary {
     /// [`Vocabulary::noise_ranges`] appended to a buffer the caller reuses.
     pub(crate) fn noise_ranges_into(&self, line: &str, ranges: &mut Vec<(usize, usize)>) {
         for regex in &self.noise {
-            Self::push_ranges(regex, line, ranges);
+            self.push_ranges(regex, line, ranges);
         }
     }
 
     /// A pattern with a group named `noise` marks only that group (`^(?P<noise>【上海】)\s*\S`: the tag, not
     /// the title after it).
-    fn push_ranges(regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
+    /// A group never takes a label or heading of the vocabulary (`【岗位名称】市场经理` keeps its
+    /// label; `【上海】` goes).
+    fn push_ranges(&self, regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
         for captures in regex.captures_iter(line) {
             let Some(found) = captures.name("noise").or_else(|| captures.get(0)) else {
                 continue;
             };
+            if captures.name("noise").is_some() {
+                let word = found.as_str().trim().trim_matches(['【', '】']);
+                let word = crate::normalize::to_simplified(word);
+                let known = self.heading(&word).is_some()
+                    || self.label_at(&word).is_some_and(|(_, _, rest)| rest.is_empty());
+                if known {
+                    continue;
+                }
+            }
             let start = line[..found.start()].chars().count();
             let end = start + found.as_str().chars().count();
             ranges.push((start, end));

@@ -718,8 +718,17 @@ impl<'a> Parser<'a> {
                     .zip(marker.value)
                     .is_some_and(|(last, value)| value == last + 1)
         });
+        // `【岗位职责】` / `1. 制定年度市场推广计划:` / `(1)…`: under a duties heading the first
+        // item is the first duty, whatever it ends with.
+        let opens_duties = marker.value == Some(1)
+            && self.current_position().is_some_and(|p| {
+                p.target == Target::Duties
+                    && p.kind == PositionKind::Duties
+                    && p.duties_heading
+                    && p.duties.is_empty()
+            });
         let first_kind = match first_kind {
-            Chunk::OtherSection(_) if continues_list => Chunk::Text,
+            Chunk::OtherSection(_) if continues_list || opens_duties => Chunk::Text,
             kind => kind,
         };
         // Decimal section numbers and chapters number headings, not items.
