@@ -118,6 +118,17 @@ impl Parser<'_> {
             position.target = Target::Duties;
             position.duties_heading = true;
         }
+        if let Some((s, e)) = cell(Column::ReportsTo) {
+            let names = super::classify::split_names(self.piece_text(line, s, e));
+            self.mark_text(line, s, e, CharClass::Heading);
+            if let Some(position) = self.current_position_mut() {
+                for name in names {
+                    if !position.reports_to.contains(&name) {
+                        position.reports_to.push(name);
+                    }
+                }
+            }
+        }
         if let Some((s, e)) = cell(Column::Duty) {
             self.duty_cell(line, s, e, number.as_deref(), table.per_position);
         }

@@ -43,6 +43,8 @@ pub enum Column {
     Position,
     Duty,
     Requirements,
+    /// 直接上级: the posts this one reports to.
+    ReportsTo,
     Other,
 }
 
@@ -148,6 +150,7 @@ impl Vocabulary {
                         "position" => Column::Position,
                         "duty" => Column::Duty,
                         "requirements" => Column::Requirements,
+                        "reports-to" => Column::ReportsTo,
                         "other" => Column::Other,
                         other => {
                             return Err(format!(

@@ -640,7 +640,7 @@ impl<'a> Parser<'a> {
     ) {
         self.mark_text(line, label_start, value_end, CharClass::Heading);
         let value = self.piece_text(line, value_start, value_end).trim();
-        let value = value.trim_start_matches(':').trim();
+        let value = value.trim_start_matches([':', '】']).trim();
         match label {
             Label::Title => {
                 if !value.is_empty() {
@@ -852,9 +852,10 @@ impl<'a> Parser<'a> {
             }
             Chunk::Field(label, _) => {
                 let text = self.piece_text(line, start, end);
+                // `所属部门:市场部`, `【所属部门】市场部`.
                 let colon = text
                     .chars()
-                    .position(|c| c == ':')
+                    .position(|c| c == ':' || c == '】')
                     .map_or(end, |at| start + at);
                 self.field(line, *label, start, colon, end);
             }
