@@ -228,6 +228,10 @@ impl Parser<'_> {
             let (s, e) = chunks[k];
             k += 1;
             let text = self.lines.text(line, s, e);
+            // `岗位名称:销售经理 | 所属部门:销售部`: a bar between fields.
+            if text == "|" {
+                continue;
+            }
             let matching = simplified(text);
             if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
                 let label_chars = word.chars().count();

@@ -282,6 +282,13 @@ impl<'a> Parser<'a> {
     pub(super) fn walk(&mut self, items: &[Item]) {
         for (index, item) in items.iter().enumerate() {
             let next = items.get(index + 1);
+            // Text after a table (a workbook's next sheet, a note under it) is none of its
+            // rows' duties; a heading or a title opens what follows.
+            let after_table = index > 0 && matches!(items[index - 1], Item::TableRow(_));
+            if after_table && matches!(item, Item::Piece(_)) {
+                self.closed = true;
+                self.last_was_duty = false;
+            }
             match item {
                 Item::DocumentTitle { line, title, part } => {
                     self.document_title_line(*line, title, *part)
@@ -530,6 +537,22 @@ impl<'a> Parser<'a> {
             .iter()
             .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), true))
             .collect();
+        // `汽车金融经理 | 10-15K | 苏州`, `南京 | 3-5年 | 大专 | 全职`: a posting's facts in a
+        // row; a title in its first cell.
+        if !continuing && self.is_fact_row(piece) {
+            let first_end = (piece.start..piece.end)
+                .find(|&i| self.lines.visible(piece.line)[i] == '|')
+                .unwrap_or(piece.end);
+            let (s, e) = trim_range(self.lines.visible(piece.line), piece.start, first_end);
+            let kind = self.classify_chunk(self.piece_text(piece.line, s, e), true);
+            if matches!(kind, Chunk::RoleName(_) | Chunk::ExplicitTitle(_)) {
+                self.heading_chunk(piece.line, s, e, &kind, true);
+                self.mark_text(piece.line, first_end, piece.end, CharClass::Heading);
+            } else {
+                self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
+            }
+            return;
+        }
         // `汽车销售顾问 底薪+提成 包住`: a posting's title with a few selling words after it.
         if !continuing && self.is_title_with_remarks(piece, &chunks, &kinds) {
             let (s, e) = chunks[0];
@@ -602,6 +625,20 @@ impl<'a> Parser<'a> {
         for (&(s, e), kind) in chunks.iter().zip(&kinds).skip(tail) {
             self.heading_chunk(piece.line, s, e, kind, true);
         }
+    }
+
+    /// Three or more short cells separated by bars, none a sentence.
+    fn is_fact_row(&self, piece: &Piece) -> bool {
+        if piece.marker.is_some() {
+            return false;
+        }
+        let text = self.piece_text(piece.line, piece.start, piece.end);
+        let cells: Vec<&str> = text.split('|').map(str::trim).collect();
+        cells.len() >= 3
+            && cells.iter().all(|c| {
+                (1..=14).contains(&c.chars().count())
+                    && !c.chars().any(|ch| is_terminator(ch) || ch == ',')
+            })
     }
 
     /// A title followed on its line by short words that are no sentence (`底薪+提成 包住`,
