@@ -341,7 +341,9 @@ impl Parser<'_> {
     /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,
     /// but otherwise as written.
     pub(super) fn clean_title(&self, title: &str) -> String {
-        let stripped = strip_alternative_prefix(strip_enclosing_brackets(title.trim()));
+        // `第1篇:汽车4S店保洁员岗位职责` leaves its colon after the numbering.
+        let title = title.trim().trim_start_matches([':', '、', ' ']);
+        let stripped = strip_alternative_prefix(strip_enclosing_brackets(title));
         // `二手车评估师（急招）`, `行政主管岗位职责（南昌宏达日产）`: a remark in brackets after the
         // title is not part of it.
         let stripped = strip_trailing_remark(stripped);
