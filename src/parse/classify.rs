@@ -327,7 +327,11 @@ impl Parser<'_> {
         while let Some(rest) = self.vocabulary.question_lead(asked) {
             asked = rest;
         }
-        let name = self.rules.without_prefixes(asked.trim());
+        let mut name = self.rules.without_prefixes(asked.trim());
+        // `4S店里的车间调度员`: the store prefix leaves the words that tied it to the post.
+        while let Some(rest) = self.vocabulary.question_lead(name) {
+            name = rest;
+        }
         // `汽车4S店的配件计划员`: the store prefix leaves its 的.
         let name = name.trim_start_matches('的').trim_end_matches('的').trim();
         // `续保专员每天都(做什么)`: words between the post and the question's end are cut, a
