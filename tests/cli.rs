@@ -242,7 +242,10 @@ fn help_names_every_input_format() {
     ] {
         let help = stdout(&zhize(&[command, "--help"]));
         for format in [".txt", ".md", ".docx", ".xlsx", ".csv"] {
-            assert!(help.contains(format), "`zhize {command} --help` lacks {format}");
+            assert!(
+                help.contains(format),
+                "`zhize {command} --help` lacks {format}"
+            );
             assert!(top.contains(format), "`zhize --help` lacks {format}");
         }
     }

@@ -452,7 +452,10 @@ pub(super) fn strip_headcount(text: &str) -> &str {
         .unwrap_or_else(|| body.trim_end_matches(|c: char| c.is_ascii_digit()));
     let counted = head.len() < body.len();
     let head = head.trim_end();
-    if counted && head.chars().count() >= 2 && head.chars().last().is_some_and(crate::normalize::is_han) {
+    if counted
+        && head.chars().count() >= 2
+        && head.chars().last().is_some_and(crate::normalize::is_han)
+    {
         head
     } else {
         text

@@ -247,9 +247,9 @@ fn at_break(chars: &[char], i: usize) -> bool {
 /// `…岗位职责1.负责…;2.负责…`: item 2 with the same delimiter comes later on the line, after a
 /// sentence end, so a 1 glued to the text before it starts a list.
 fn second_item_follows(chars: &[char], from: usize, delimiter: char) -> bool {
-    chars[from..].windows(3).any(|w| {
-        matches!(w[0], ';' | '。') && w[1] == '2' && w[2] == delimiter
-    })
+    chars[from..]
+        .windows(3)
+        .any(|w| matches!(w[0], ';' | '。') && w[1] == '2' && w[2] == delimiter)
 }
 
 fn chinese_digit(c: char) -> Option<u32> {

@@ -245,7 +245,9 @@ impl Vocabulary {
                 let word = found.as_str().trim().trim_matches(['【', '】']);
                 let word = crate::normalize::to_simplified(word);
                 let known = self.heading(&word).is_some()
-                    || self.label_at(&word).is_some_and(|(_, _, rest)| rest.is_empty());
+                    || self
+                        .label_at(&word)
+                        .is_some_and(|(_, _, rest)| rest.is_empty());
                 if known {
                     continue;
                 }
