@@ -100,6 +100,11 @@ impl Parser<'_> {
                 return;
             }
         }
+        // `标准:返修率≤1%` under a numbered duty: what the duty is measured by, part of it.
+        if self.last_was_duty && self.vocabulary.is_duty_note(text) {
+            self.append_to_last_duty(piece.line, piece.start, piece.end, None);
+            return;
+        }
         let chunks = self.chunks(piece.line, piece.start, piece.end);
         let kinds: Vec<Chunk> = chunks
             .iter()

@@ -321,6 +321,31 @@ fn is_bullet(c: char) -> bool {
     )
 }
 
+/// `岗位性质:□管理　■技术`: boxes ticked or not before the choices of a form's field — after a
+/// colon, or a box with a short word and then another box.
+fn is_checkbox(chars: &[char], i: usize) -> bool {
+    const BOXES: [char; 5] = ['□', '■', '☐', '☑', '☒'];
+    if !BOXES.contains(&chars[i]) {
+        return false;
+    }
+    let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+    if before == Some(&':') {
+        return true;
+    }
+    let word = chars[i + 1..]
+        .iter()
+        .take_while(|c| !c.is_whitespace() && !BOXES.contains(c))
+        .count();
+    let next = chars[i + 1 + word..].iter().find(|c| !c.is_whitespace());
+    let after_box = chars[..i]
+        .iter()
+        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(|c| !c.is_whitespace())
+        .any(|c| BOXES.contains(c));
+    word <= 4 && (next.is_some_and(|c| BOXES.contains(c)) || after_box)
+}
+
 /// Characters that are bullets only at the start of a line (elsewhere a dash, a dot, a star):
 /// `- 负责…`, `· 负责…`, `* 负责…`.
 fn is_line_bullet(c: char) -> bool {
@@ -517,6 +542,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
     // o 具备…, •, ●
     let bullet = match c {
         'o' => !prev_alnum && chars.get(i + 1).is_some_and(|&n| is_han(n)),
+        c if is_bullet(c) && is_checkbox(chars, i) => false,
         c if is_bullet(c) => {
             chars
                 .get(i + 1)

@@ -71,6 +71,7 @@ pub struct Vocabulary {
     question_words: Vec<String>,
     question_ends: Vec<String>,
     question_leads: Vec<String>,
+    duty_notes: Vec<String>,
     answer_words: Vec<String>,
     /// Words cut from the end of a title for display: the duties words and the `title-suffix`
     /// words, longest first.
@@ -164,6 +165,7 @@ impl Vocabulary {
                 "question" => vocabulary.question_words.push(rest),
                 "question-end" => vocabulary.question_ends.push(rest),
                 "question-lead" => vocabulary.question_leads.push(rest),
+                "duty-note" => vocabulary.duty_notes.push(rest),
                 "answer" => vocabulary.answer_words.push(rest),
                 "title-suffix" => vocabulary.title_suffixes.push(rest),
                 other => return Err(format!("line {}: unknown verb `{other}`", index + 1)),
@@ -337,10 +339,22 @@ impl Vocabulary {
     /// The column a table header cell names.
     pub fn column(&self, header: &str) -> Option<Column> {
         let header = header.trim().trim_end_matches(':');
-        self.columns
+        let exact = self
+            .columns
             .iter()
             .find(|(w, _)| w == header)
-            .map(|&(_, column)| column)
+            .map(|&(_, column)| column);
+        // `职责一`, `职责2`, `工作内容(3)`: one column per duty.
+        exact.or_else(|| {
+            let base = header.trim_end_matches(|c: char| {
+                c.is_ascii_digit() || "一二三四五六七八九十()".contains(c)
+            });
+            (base.len() < header.len() && !base.is_empty())
+                .then(|| self.columns.iter().find(|(w, _)| w == base))
+                .flatten()
+                .map(|&(_, column)| column)
+                .filter(|&column| column == Column::Duty)
+        })
     }
 
     /// `问:`, `问题:` before a question.
@@ -350,6 +364,14 @@ impl Vocabulary {
             text.strip_prefix(w.as_str())
                 .and_then(|rest| rest.strip_prefix(':'))
         })
+    }
+
+    /// `标准:…`, `完成标准:…`: a note on the duty before it.
+    pub fn is_duty_note(&self, text: &str) -> bool {
+        let text = text.trim_start();
+        self.duty_notes
+            .iter()
+            .any(|w| text.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with(':')))
     }
 
     /// `请问`, `想问一下` before the post a question names: the text after it.
