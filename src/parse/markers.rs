@@ -596,6 +596,25 @@ mod tests {
     }
 
     #[test]
+    fn a_one_glued_to_a_title_starts_a_list_when_two_follows() {
+        assert_eq!(
+            labels("精品专员岗位职责1.负责精品的销售;2.负责精品的库存"),
+            ["1", "2"]
+        );
+        // No item 2 after it: a number inside the text.
+        assert!(labels("完成岗位职责1.5倍的任务").is_empty());
+        assert!(labels("每年培训1.负责人签字").is_empty());
+    }
+
+    #[test]
+    fn checkboxes_of_a_field_are_not_bullets() {
+        assert!(labels("岗位性质:□管理　■技术").is_empty());
+        assert!(labels("是否出差:☑是 ☐否").is_empty());
+        assert_eq!(labels("■ 负责钣喷车间的生产调度"), ["■"]);
+        assert_eq!(labels("● 负责接待 ● 负责回访"), ["●", "●"]);
+    }
+
+    #[test]
     fn numbers_inside_text_are_not_markers() {
         assert!(labels("负责4s店各项管理,坚持6S管理").is_empty());
         assert!(labels("交车前 6 小时前,确保待售车辆状态完好").is_empty());
