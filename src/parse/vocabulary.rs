@@ -369,9 +369,10 @@ impl Vocabulary {
     /// `标准:…`, `完成标准:…`: a note on the duty before it.
     pub fn is_duty_note(&self, text: &str) -> bool {
         let text = text.trim_start();
-        self.duty_notes
-            .iter()
-            .any(|w| text.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with(':')))
+        self.duty_notes.iter().any(|w| {
+            text.strip_prefix(w.as_str())
+                .is_some_and(|r| r.starts_with(':'))
+        })
     }
 
     /// `请问`, `想问一下` before the post a question names: the text after it.
