@@ -177,6 +177,10 @@ impl Parser<'_> {
         // a job site's number after the title (`续保专员岗位职责2`).
         let without_prefix = strip_alternative_prefix(bare);
         let without_prefix_m = strip_trailing_number(strip_alternative_prefix(bare_m));
+        // `职位职责`: a label and a duties word is a heading, not the title `职位`.
+        if vocabulary.is_label_and_duties_word(without_prefix_m) {
+            return Chunk::Section(Heading::Duties);
+        }
         if vocabulary.ends_with_duties_word(without_prefix_m) {
             return Chunk::ExplicitTitle(without_prefix.to_string());
         }

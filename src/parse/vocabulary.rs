@@ -415,6 +415,18 @@ impl Vocabulary {
             .any(|w| text.ends_with(w.as_str()) && text.len() > w.len())
     }
 
+    /// `职位职责`, `职务工作职责`: a title label with a duties word after it, a heading.
+    pub fn is_label_and_duties_word(&self, text: &str) -> bool {
+        let text = text.trim().trim_end_matches([':', ' ']);
+        self.duties_words.iter().any(|w| {
+            text.strip_suffix(w.as_str()).is_some_and(|head| {
+                self.labels
+                    .iter()
+                    .any(|(word, label)| *label == Label::Title && word == head)
+            })
+        })
+    }
+
     /// Suffixes removed from titles for display, longest first.
     pub fn title_suffixes(&self) -> &[String] {
         &self.title_suffixes
