@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 /// zhize (职责): search, compare and deduplicate Chinese job-duty descriptions (岗位职责).
 ///
-/// Every command reads .txt, .md and .docx files (UTF-8, UTF-16 or GBK) from the files or folders
-/// given, `-` for standard input, or the shipped corpus in `corpus/` when none are given.
+/// Every command reads .txt, .md, .docx, .xlsx and .csv files (text in UTF-8, UTF-16 or GBK) from
+/// the files or folders given, `-` for standard input, or the shipped corpus in `corpus/` when
+/// none are given.
 #[derive(Parser)]
 #[command(name = "zhize", version, about, long_about)]
 struct Cli {

@@ -218,7 +218,7 @@ fn folder_without_usable_files_is_an_error_naming_the_folder() {
         match ingest::ingest(std::slice::from_ref(folder), &IngestOptions::default()) {
             Err(Error::BadInput { file, message }) => {
                 assert_eq!(file, folder.display().to_string());
-                assert!(message.starts_with("no readable .txt, .md or .docx file"));
+                assert!(message.starts_with("no readable .txt, .md, .docx, .xlsx or .csv file"));
                 if let Some(reason) = reason {
                     assert!(message.contains(reason), "{message}");
                     assert!(message.contains("1 other file(s) skipped"), "{message}");

@@ -232,3 +232,21 @@ fn a_ten_megabyte_line_and_a_hundred_thousand_items_parse() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["files"][0]["duties"], 20_000);
 }
+
+/// Every command that reads inputs names all the formats it reads in its help.
+#[test]
+fn help_names_every_input_format() {
+    let top = stdout(&zhize(&["--help"]));
+    for command in [
+        "search", "index", "compare", "dedup", "export", "list", "show", "check",
+    ] {
+        let help = stdout(&zhize(&[command, "--help"]));
+        for format in [".txt", ".md", ".docx", ".xlsx", ".csv"] {
+            assert!(
+                help.contains(format),
+                "`zhize {command} --help` lacks {format}"
+            );
+            assert!(top.contains(format), "`zhize --help` lacks {format}");
+        }
+    }
+}

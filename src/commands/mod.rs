@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// The inputs every command reads.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Files or folders to read (.txt, .md, .docx), or `-` for standard input.
+    /// Files or folders to read (.txt, .md, .docx, .xlsx, .csv), or `-` for standard input.
     /// Default: the shipped corpus in `corpus/`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

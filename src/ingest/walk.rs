@@ -333,8 +333,7 @@ fn plan_folder(
 /// The error for a folder that yielded nothing usable: names the folder and says why.
 fn empty_folder(root: &Path, tally: &FolderTally) -> Error {
     let (reasons, skipped) = (&tally.rejected, tally.skipped);
-    let mut message =
-        "no readable .txt, .md or .docx file (nor .xlsx, .csv) in this folder".to_string();
+    let mut message = "no readable .txt, .md, .docx, .xlsx or .csv file in this folder".to_string();
     if !reasons.is_empty() {
         let shown = reasons.len().min(5);
         message.push_str(&format!(" ({} rejected: ", reasons.len()));

@@ -64,6 +64,26 @@ pub(super) struct DutyBuilder {
     pub(super) line: usize,
 }
 
+impl PositionBuilder {
+    /// Unnumbered text taken as duties before a heading or list showed where the duties start:
+    /// kept with the post as a section of its own, not counted as duties.
+    pub(super) fn set_aside_prose(&mut self, line: usize) {
+        if self.duties_heading
+            || self.duties.is_empty()
+            || self.duties.iter().any(|d| d.n.is_some())
+        {
+            return;
+        }
+        let items = std::mem::take(&mut self.duties);
+        self.sections.push(SectionBuilder {
+            kind: SectionKind::Other,
+            heading: String::new(),
+            items,
+            line,
+        });
+    }
+}
+
 impl Parser<'_> {
     pub(super) fn open_position(
         &mut self,
@@ -151,6 +171,10 @@ impl Parser<'_> {
             Heading::Front => unreachable!("handled above"),
         };
         if kind == PositionKind::Duties && position.kind == PositionKind::Duties {
+            // `二手车评估师` / `南京 | 3-5年 | 大专` / `【岗位职责】`: unnumbered text between a
+            // title and its duties heading is about the post (a posting's facts, a form's
+            // note), not a duty of it.
+            position.set_aside_prose(line);
             position.target = Target::Duties;
             position.duties_heading = true;
             return;
@@ -311,6 +335,17 @@ impl Parser<'_> {
         document.content_seen = true;
         let position = document.positions.last_mut().expect("position exists");
         position.line_end = position.line_end.max(line);
+        // Lines of text under a title, the last ending in a colon, and then a list numbered
+        // from 1 (`谢邀。我在4S店做了三年续保，日常工作大概是:` / `1. …`): the text introduced
+        // the list.
+        let introduced = position.kind == PositionKind::Duties
+            && position
+                .duties
+                .last()
+                .is_some_and(|d| d.text.trim_end().ends_with([':', '：']));
+        if value == Some(1) && n.is_some() && introduced {
+            position.set_aside_prose(line);
+        }
         // A duty that ends in `、` was cut by a stray number: the next item continues it.
         if let Some(last) = position.duties.last_mut() {
             if last.text.ends_with('、') {

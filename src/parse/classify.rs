@@ -110,7 +110,13 @@ impl Parser<'_> {
             if let Some(i) = cut {
                 let tail = self.piece_text(line, i + 1, e);
                 let kind = self.classify_chunk(tail, false);
-                if matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
+                // A bare role name counts only where it ends the line (`…成交率。二手车销售顾问`,
+                // its list on the next lines).
+                let role_at_end = matches!(kind, Chunk::RoleName(_))
+                    && k + 1 == chunks.len()
+                    && e == visible.len()
+                    && tail.chars().count() >= 3;
+                if role_at_end || matches!(kind, Chunk::ExplicitTitle(_) | Chunk::Section(_)) {
                     chunks[k] = (s, i + 1);
                     chunks.insert(k + 1, (i + 1, e));
                     k += 1;
@@ -123,7 +129,12 @@ impl Parser<'_> {
 
     /// How a chunk of text reads on its own.
     pub(super) fn classify_chunk(&self, text: &str, head: bool) -> Chunk {
-        let text = text.trim();
+        // `【岗位职责】`, `【前台接待岗位职责】`: brackets round a whole heading say nothing;
+        // `【岗位名称】市场经理` is `岗位名称:市场经理`.
+        let labelled = bracket_label(text.trim());
+        let text = labelled
+            .as_deref()
+            .unwrap_or_else(|| strip_enclosing_brackets(text.trim()));
         let vocabulary = self.vocabulary;
         if head {
             if let Some(document) = &self.document {
@@ -166,13 +177,20 @@ impl Parser<'_> {
         // a job site's number after the title (`续保专员岗位职责2`).
         let without_prefix = strip_alternative_prefix(bare);
         let without_prefix_m = strip_trailing_number(strip_alternative_prefix(bare_m));
+        // `职位职责`: a label and a duties word is a heading, not the title `职位`.
+        if vocabulary.is_label_and_duties_word(without_prefix_m) {
+            return Chunk::Section(Heading::Duties);
+        }
         if vocabulary.ends_with_duties_word(without_prefix_m) {
             return Chunk::ExplicitTitle(without_prefix.to_string());
         }
         if vocabulary.is_department(bare_m) {
             return Chunk::Department(bare.to_string());
         }
-        if self.rules.is_role_title(without_prefix_m) {
+        // `嘉悦奥迪·人事经理`: a store and a role joined by a dot sign a recruiter's card, not a
+        // post's title.
+        let signed = without_prefix_m.contains(['·', '•']);
+        if !signed && self.rules.is_role_title(without_prefix_m) {
             return Chunk::RoleName(without_prefix.to_string());
         }
         let talks_of_duties = vocabulary.ends_with_duties_word(bare_m)
@@ -180,6 +198,12 @@ impl Parser<'_> {
                 .title_suffixes()
                 .iter()
                 .any(|w| bare_m.contains(w.as_str()));
+        // `配件计划员主要做这些:`, `理赔专员负责:`: a line introducing a post's list names it.
+        if text.ends_with(':') {
+            if let Some(name) = self.post_named(bare) {
+                return Chunk::ExplicitTitle(name);
+            }
+        }
         if text.ends_with(':')
             && bare.chars().count() <= 15
             && bare.chars().count() >= 2
@@ -203,8 +227,15 @@ impl Parser<'_> {
         let chunks = self.chunks_plain(line, start, end);
         let mut fields: Vec<(Label, usize, usize, usize)> = Vec::new();
         let mut colons = 0;
-        for &(s, e) in &chunks {
+        let mut k = 0;
+        while k < chunks.len() {
+            let (s, e) = chunks[k];
+            k += 1;
             let text = self.lines.text(line, s, e);
+            // `岗位名称:销售经理 | 所属部门:销售部`: a bar between fields.
+            if text == "|" {
+                continue;
+            }
             let matching = simplified(text);
             if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
                 let label_chars = word.chars().count();
@@ -217,6 +248,17 @@ impl Parser<'_> {
                 fields.push((label, s, value_start.min(e), e));
                 continue;
             }
+            // `部　　门:售后服务部`: a label spaced out to the width of the longer ones.
+            if let Some((label, value_start, next)) = self.spaced_label(line, &chunks, k - 1) {
+                if self.lines.visible(line).get(value_start) == Some(&':') {
+                    colons += 1;
+                    fields.push((label, s, value_start + 1, chunks[next].1));
+                } else {
+                    fields.push((label, s, value_start, chunks[next].1));
+                }
+                k = next + 1;
+                continue;
+            }
             match fields.last_mut() {
                 Some(field) => field.3 = e,
                 None => return None,
@@ -226,6 +268,45 @@ impl Parser<'_> {
         let tabbed = visible[start..end].contains(&'\t');
         let single_heading = fields.len() == 1 && fields[0].2 >= fields[0].3;
         (colons > 0 || tabbed || fields.len() >= 2 || single_heading).then_some(fields)
+    }
+
+    /// A label written with spaces between its characters (`部　　门:`, `岗 位 名 称:`), starting
+    /// at chunk `k`: the label, where its value starts (chars of the line) and the chunk it ends
+    /// in. Only short chunks of Han characters are joined, and the label must end in a colon or
+    /// at the end of a chunk.
+    fn spaced_label(
+        &self,
+        line: usize,
+        chunks: &[(usize, usize)],
+        k: usize,
+    ) -> Option<(Label, usize, usize)> {
+        let visible = self.lines.visible(line);
+        let short_han = |(s, e): (usize, usize)| {
+            e - s <= 2 && visible[s..e].iter().all(|&c| crate::normalize::is_han(c))
+        };
+        if !short_han(chunks[k]) {
+            return None;
+        }
+        let mut joined: String = visible[chunks[k].0..chunks[k].1].iter().collect();
+        let mut taken = joined.chars().count();
+        for (next, &(s, e)) in chunks.iter().enumerate().skip(k + 1).take(3) {
+            let part: String = visible[s..e].iter().collect();
+            let candidate = format!("{joined}{part}");
+            let matching = simplified(&candidate);
+            if let Some((label, word, rest)) = self.vocabulary.label_at(&matching) {
+                let label_chars = word.chars().count();
+                let ends_in_part = label_chars > taken && label_chars <= taken + (e - s);
+                if ends_in_part && (rest.starts_with(':') || label_chars == taken + (e - s)) {
+                    return Some((label, s + (label_chars - taken), next));
+                }
+            }
+            if !short_han((s, e)) {
+                return None;
+            }
+            joined = candidate;
+            taken += e - s;
+        }
+        None
     }
 
     /// A question about a post (`问:服务顾问的岗位职责有哪些?`, `汽车4S店保险专员主要负责什么工作?`):
@@ -245,15 +326,37 @@ impl Parser<'_> {
     /// `4S店服务顾问的岗位职责有哪些` → the title before the duty words, store prefixes removed.
     pub(super) fn post_named(&self, text: &str) -> Option<String> {
         let end = self.vocabulary.question_end(text)?;
-        let name = self.rules.without_prefixes(text[..end].trim());
-        let name = name.trim_end_matches('的').trim();
-        self.rules.is_role_title(name).then(|| name.to_string())
+        let mut asked = text[..end].trim();
+        // `请问4S店的前台接待是做什么的`: the asking words before the post.
+        while let Some(rest) = self.vocabulary.question_lead(asked) {
+            asked = rest;
+        }
+        let mut name = self.rules.without_prefixes(asked.trim());
+        // `4S店里的车间调度员`: the store prefix leaves the words that tied it to the post.
+        while let Some(rest) = self.vocabulary.question_lead(name) {
+            name = rest;
+        }
+        // `汽车4S店的配件计划员`: the store prefix leaves its 的.
+        let name = name.trim_start_matches('的').trim_end_matches('的').trim();
+        // `续保专员每天都(做什么)`: words between the post and the question's end are cut, a
+        // few characters at most.
+        let chars: Vec<char> = name.chars().collect();
+        (0..=4.min(chars.len().saturating_sub(2)))
+            .map(|cut| chars[..chars.len() - cut].iter().collect::<String>())
+            .find(|candidate| self.rules.is_role_title(candidate))
     }
 
     /// The title as shown: prefixes such as `岗位名称:` and suffixes such as `岗位职责` removed,
     /// but otherwise as written.
     pub(super) fn clean_title(&self, title: &str) -> String {
-        let stripped = strip_alternative_prefix(title.trim());
+        // `第1篇:汽车4S店保洁员岗位职责` leaves its colon after the numbering.
+        let title = title.trim().trim_start_matches([':', '、', ' ']);
+        let stripped = strip_alternative_prefix(strip_enclosing_brackets(title));
+        // `二手车评估师（急招）`, `行政主管岗位职责（南昌宏达日产）`: a remark in brackets after the
+        // title is not part of it.
+        let stripped = strip_trailing_remark(stripped);
+        // `售后服务顾问 3名`, `销售顾问若干名`: a posting's headcount.
+        let stripped = strip_headcount(stripped);
         let mut text = strip_trailing_number(stripped.trim_end_matches([':', ' '])).to_string();
         // Suffixes are matched on the Simplified form and cut by characters, so a Traditional
         // title (`銷售經理崗位職責`) keeps its script.
@@ -317,6 +420,65 @@ pub(super) fn strip_trailing_number(text: &str) -> &str {
             .is_some_and(crate::normalize::is_han)
     {
         stripped.trim_end()
+    } else {
+        text
+    }
+}
+
+/// `【岗位名称】市场经理` → `岗位名称:市场经理`: a label in brackets with its value after them.
+pub(super) fn bracket_label(text: &str) -> Option<String> {
+    let (label, value) = text.strip_prefix('【')?.split_once('】')?;
+    let value = value.trim();
+    (!label.is_empty() && !value.is_empty() && !label.contains(':'))
+        .then(|| format!("{}:{value}", label.trim()))
+}
+
+/// `【岗位职责】` → `岗位职责`: brackets enclosing the whole text.
+pub(super) fn strip_enclosing_brackets(text: &str) -> &str {
+    for (open, close) in [('【', '】'), ('〖', '〗'), ('[', ']'), ('「', '」')] {
+        if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close)) {
+            if !inner.contains([open, close]) && !inner.trim().is_empty() {
+                return inner.trim();
+            }
+        }
+    }
+    text
+}
+
+/// `售后服务顾问 3名` → `售后服务顾问`: a headcount after a title (`3名`, `2人`, `若干名`).
+pub(super) fn strip_headcount(text: &str) -> &str {
+    let text = text.trim_end();
+    let Some(body) = text.strip_suffix(['名', '人', '位']) else {
+        return text;
+    };
+    let head = body
+        .strip_suffix("若干")
+        .unwrap_or_else(|| body.trim_end_matches(|c: char| c.is_ascii_digit()));
+    let counted = head.len() < body.len();
+    let head = head.trim_end();
+    if counted
+        && head.chars().count() >= 2
+        && head.chars().last().is_some_and(crate::normalize::is_han)
+    {
+        head
+    } else {
+        text
+    }
+}
+
+/// `二手车评估师(急招)` → `二手车评估师`: a bracketed remark ending a title, when at least two
+/// characters of title stand before it.
+pub(super) fn strip_trailing_remark(text: &str) -> &str {
+    let text = text.trim_end();
+    let Some(body) = text.strip_suffix(')') else {
+        return text;
+    };
+    let Some(open) = body.rfind('(') else {
+        return text;
+    };
+    let head = body[..open].trim_end();
+    if head.chars().count() >= 2 && !head.contains(['(', ')']) {
+        head
     } else {
         text
     }

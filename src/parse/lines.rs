@@ -75,6 +75,9 @@ impl<'t> Lines<'t> {
                 if skipped || !noise.is_empty() {
                     lines.blank_noise(base, byte_base, &classes);
                 }
+                if !skipped {
+                    lines.pipe_cells(base, byte_base);
+                }
             }
             lines.skipped.push(skipped);
         }
@@ -94,6 +97,28 @@ impl<'t> Lines<'t> {
             self.visible_bytes.push(self.visible_text.len());
             self.visible_text.push(*c);
         }
+    }
+
+    /// A Markdown table row (`| 岗位名称 | 服务经理 |`) reads as a tab-separated one: its bars
+    /// become tabs in the visible line (one byte for one, so offsets stay).
+    fn pipe_cells(&mut self, base: usize, byte_base: usize) {
+        let line = &self.visible[base..];
+        let first = line.iter().position(|&c| !is_space(c));
+        let last = line.iter().rposition(|&c| !is_space(c));
+        let (Some(first), Some(last)) = (first, last) else {
+            return;
+        };
+        let bars = line.iter().filter(|&&c| c == '|').count();
+        if line[first] != '|' || line[last] != '|' || bars < 3 {
+            return;
+        }
+        for c in &mut self.visible[base..] {
+            if *c == '|' {
+                *c = '\t';
+            }
+        }
+        self.visible_text.truncate(byte_base);
+        self.visible_text.extend(self.visible[base..].iter());
     }
 
     pub(super) fn count(&self) -> usize {

@@ -244,6 +244,14 @@ fn at_break(chars: &[char], i: usize) -> bool {
     }
 }
 
+/// `…岗位职责1.负责…;2.负责…`: item 2 with the same delimiter comes later on the line, after a
+/// sentence end, so a 1 glued to the text before it starts a list.
+fn second_item_follows(chars: &[char], from: usize, delimiter: char) -> bool {
+    chars[from..]
+        .windows(3)
+        .any(|w| matches!(w[0], ';' | '。') && w[1] == '2' && w[2] == delimiter)
+}
+
 fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {
         '零' => 0,
@@ -302,7 +310,40 @@ fn is_bullet(c: char) -> bool {
             | '√'
             | '▫'
             | '◼'
+            | '▲'
+            | '△'
+            | '▸'
+            | '▷'
+            | '♦'
+            | '◈'
+            | '➤'
+            | '✦'
     )
+}
+
+/// `岗位性质:□管理　■技术`: boxes ticked or not before the choices of a form's field — after a
+/// colon, or a box with a short word and then another box.
+fn is_checkbox(chars: &[char], i: usize) -> bool {
+    const BOXES: [char; 5] = ['□', '■', '☐', '☑', '☒'];
+    if !BOXES.contains(&chars[i]) {
+        return false;
+    }
+    let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+    if before == Some(&':') {
+        return true;
+    }
+    let word = chars[i + 1..]
+        .iter()
+        .take_while(|c| !c.is_whitespace() && !BOXES.contains(c))
+        .count();
+    let next = chars[i + 1 + word..].iter().find(|c| !c.is_whitespace());
+    let after_box = chars[..i]
+        .iter()
+        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(|c| !c.is_whitespace())
+        .any(|c| BOXES.contains(c));
+    word <= 4 && (next.is_some_and(|c| BOXES.contains(c)) || after_box)
 }
 
 /// Characters that are bullets only at the start of a line (elsewhere a dash, a dot, a star):
@@ -432,7 +473,8 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
         if !ok {
             return None;
         }
-        let continues = last_arabic.is_some_and(|last| value == last + 1);
+        let continues = last_arabic.is_some_and(|last| value == last + 1)
+            || (value == 1 && delimiter.is_some_and(|d| second_item_follows(chars, digits_end, d)));
         if boundary || continues {
             return Some(make(
                 MarkerStyle::Arabic,
@@ -500,6 +542,7 @@ fn marker_at(chars: &[char], i: usize, last_arabic: Option<u32>) -> Option<Marke
     // o 具备…, •, ●
     let bullet = match c {
         'o' => !prev_alnum && chars.get(i + 1).is_some_and(|&n| is_han(n)),
+        c if is_bullet(c) && is_checkbox(chars, i) => false,
         c if is_bullet(c) => {
             chars
                 .get(i + 1)
@@ -550,6 +593,25 @@ mod tests {
             labels("(7)、销售团队建设,培养销售队伍(8)、主持公司"),
             ["7", "8"]
         );
+    }
+
+    #[test]
+    fn a_one_glued_to_a_title_starts_a_list_when_two_follows() {
+        assert_eq!(
+            labels("精品专员岗位职责1.负责精品的销售;2.负责精品的库存"),
+            ["1", "2"]
+        );
+        // No item 2 after it: a number inside the text.
+        assert!(labels("完成岗位职责1.5倍的任务").is_empty());
+        assert!(labels("每年培训1.负责人签字").is_empty());
+    }
+
+    #[test]
+    fn checkboxes_of_a_field_are_not_bullets() {
+        assert!(labels("岗位性质:□管理　■技术").is_empty());
+        assert!(labels("是否出差:☑是 ☐否").is_empty());
+        assert_eq!(labels("■ 负责钣喷车间的生产调度"), ["■"]);
+        assert_eq!(labels("● 负责接待 ● 负责回访"), ["●", "●"]);
     }
 
     #[test]

@@ -7,9 +7,16 @@
 //! current position, last duty — deciding for each piece whether it is a title, a section
 //! heading, position metadata, a duty, the continuation of a wrapped duty, or noise. The words
 //! that drive those decisions live in `data/parse.txt` and `data/roles.txt`.
+//!
+//! One concern a file: `lines` (split, fold, noise, Markdown table bars), `markers` (numbering),
+//! `classify` (how a stretch of text reads: title, field, section, role name), `walk` (the two
+//! passes and numbered pieces), `head` (text before any marker: questions, answers, fields,
+//! facts rows, titles, wrapped lines), `table` (header rows and the rows under them),
+//! `assemble` (positions, sections and duties built up), `vocabulary` (`data/parse.txt` read).
 
 mod assemble;
 mod classify;
+mod head;
 mod lines;
 mod markers;
 mod table;

@@ -118,8 +118,27 @@ impl Parser<'_> {
             position.target = Target::Duties;
             position.duties_heading = true;
         }
-        if let Some((s, e)) = cell(Column::Duty) {
-            self.duty_cell(line, s, e, number.as_deref(), table.per_position);
+        if let Some((s, e)) = cell(Column::ReportsTo) {
+            let names = super::classify::split_names(self.piece_text(line, s, e));
+            self.mark_text(line, s, e, CharClass::Heading);
+            if let Some(position) = self.current_position_mut() {
+                for name in names {
+                    if !position.reports_to.contains(&name) {
+                        position.reports_to.push(name);
+                    }
+                }
+            }
+        }
+        // Usually one duty column; a sheet may give each duty its own (职责一, 职责二 …).
+        let duty_columns: Vec<usize> = (0..table.columns.len())
+            .filter(|&k| table.columns[k] == Some(Column::Duty))
+            .collect();
+        let several = duty_columns.len() > 1;
+        for k in duty_columns {
+            if let Some(&(s, e)) = cells.get(k).filter(|(s, e)| s < e) {
+                let whole = table.per_position && !several;
+                self.duty_cell(line, s, e, number.as_deref(), whole);
+            }
         }
         for (k, column) in table.columns.iter().enumerate() {
             let Some(&(s, e)) = cells.get(k) else {

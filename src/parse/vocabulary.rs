@@ -43,6 +43,8 @@ pub enum Column {
     Position,
     Duty,
     Requirements,
+    /// 直接上级: the posts this one reports to.
+    ReportsTo,
     Other,
 }
 
@@ -68,7 +70,12 @@ pub struct Vocabulary {
     columns: Vec<(String, Column)>,
     question_words: Vec<String>,
     question_ends: Vec<String>,
+    question_leads: Vec<String>,
+    duty_notes: Vec<String>,
     answer_words: Vec<String>,
+    /// Words cut from the end of a title for display: the duties words and the `title-suffix`
+    /// words, longest first.
+    title_suffixes: Vec<String>,
 }
 
 impl Vocabulary {
@@ -144,6 +151,7 @@ impl Vocabulary {
                         "position" => Column::Position,
                         "duty" => Column::Duty,
                         "requirements" => Column::Requirements,
+                        "reports-to" => Column::ReportsTo,
                         "other" => Column::Other,
                         other => {
                             return Err(format!(
@@ -156,7 +164,10 @@ impl Vocabulary {
                 }
                 "question" => vocabulary.question_words.push(rest),
                 "question-end" => vocabulary.question_ends.push(rest),
+                "question-lead" => vocabulary.question_leads.push(rest),
+                "duty-note" => vocabulary.duty_notes.push(rest),
                 "answer" => vocabulary.answer_words.push(rest),
+                "title-suffix" => vocabulary.title_suffixes.push(rest),
                 other => return Err(format!("line {}: unknown verb `{other}`", index + 1)),
             }
         }
@@ -193,6 +204,10 @@ impl Vocabulary {
         vocabulary.columns.sort_by_key(|(w, _)| longest_first(w));
         vocabulary.question_ends.sort_by_key(longest_first);
         vocabulary.answer_words.sort_by_key(longest_first);
+        let mut suffixes = vocabulary.duties_words.clone();
+        suffixes.append(&mut vocabulary.title_suffixes);
+        suffixes.sort_by_key(longest_first);
+        vocabulary.title_suffixes = suffixes;
         let set = |regexes: &[Regex]| {
             RegexSet::new(regexes.iter().map(Regex::as_str)).map_err(|e| e.to_string())
         };
@@ -215,12 +230,30 @@ impl Vocabulary {
     /// [`Vocabulary::noise_ranges`] appended to a buffer the caller reuses.
     pub(crate) fn noise_ranges_into(&self, line: &str, ranges: &mut Vec<(usize, usize)>) {
         for regex in &self.noise {
-            Self::push_ranges(regex, line, ranges);
+            self.push_ranges(regex, line, ranges);
         }
     }
 
-    fn push_ranges(regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
-        for found in regex.find_iter(line) {
+    /// A pattern with a group named `noise` marks only that group (`^(?P<noise>【上海】)\s*\S`: the tag, not
+    /// the title after it).
+    /// A group never takes a label or heading of the vocabulary (`【岗位名称】市场经理` keeps its
+    /// label; `【上海】` goes).
+    fn push_ranges(&self, regex: &Regex, line: &str, ranges: &mut Vec<(usize, usize)>) {
+        for captures in regex.captures_iter(line) {
+            let Some(found) = captures.name("noise").or_else(|| captures.get(0)) else {
+                continue;
+            };
+            if captures.name("noise").is_some() {
+                let word = found.as_str().trim().trim_matches(['【', '】']);
+                let word = crate::normalize::to_simplified(word);
+                let known = self.heading(&word).is_some()
+                    || self
+                        .label_at(&word)
+                        .is_some_and(|(_, _, rest)| rest.is_empty());
+                if known {
+                    continue;
+                }
+            }
             let start = line[..found.start()].chars().count();
             let end = start + found.as_str().chars().count();
             ranges.push((start, end));
@@ -306,10 +339,22 @@ impl Vocabulary {
     /// The column a table header cell names.
     pub fn column(&self, header: &str) -> Option<Column> {
         let header = header.trim().trim_end_matches(':');
-        self.columns
+        let exact = self
+            .columns
             .iter()
             .find(|(w, _)| w == header)
-            .map(|&(_, column)| column)
+            .map(|&(_, column)| column);
+        // `职责一`, `职责2`, `工作内容(3)`: one column per duty.
+        exact.or_else(|| {
+            let base = header.trim_end_matches(|c: char| {
+                c.is_ascii_digit() || "一二三四五六七八九十()".contains(c)
+            });
+            (base.len() < header.len() && !base.is_empty())
+                .then(|| self.columns.iter().find(|(w, _)| w == base))
+                .flatten()
+                .map(|&(_, column)| column)
+                .filter(|&column| column == Column::Duty)
+        })
     }
 
     /// `问:`, `问题:` before a question.
@@ -319,6 +364,23 @@ impl Vocabulary {
             text.strip_prefix(w.as_str())
                 .and_then(|rest| rest.strip_prefix(':'))
         })
+    }
+
+    /// `标准:…`, `完成标准:…`: a note on the duty before it.
+    pub fn is_duty_note(&self, text: &str) -> bool {
+        let text = text.trim_start();
+        self.duty_notes.iter().any(|w| {
+            text.strip_prefix(w.as_str())
+                .is_some_and(|r| r.starts_with(':'))
+        })
+    }
+
+    /// `请问`, `想问一下` before the post a question names: the text after it.
+    pub fn question_lead<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.question_leads
+            .iter()
+            .find_map(|w| text.strip_prefix(w.as_str()))
+            .filter(|rest| !rest.is_empty())
     }
 
     /// Where a question about a post stops naming it: `服务顾问|的岗位职责有哪些`.
@@ -353,9 +415,21 @@ impl Vocabulary {
             .any(|w| text.ends_with(w.as_str()) && text.len() > w.len())
     }
 
+    /// `职位职责`, `职务工作职责`: a title label with a duties word after it, a heading.
+    pub fn is_label_and_duties_word(&self, text: &str) -> bool {
+        let text = text.trim().trim_end_matches([':', ' ']);
+        self.duties_words.iter().any(|w| {
+            text.strip_suffix(w.as_str()).is_some_and(|head| {
+                self.labels
+                    .iter()
+                    .any(|(word, label)| *label == Label::Title && word == head)
+            })
+        })
+    }
+
     /// Suffixes removed from titles for display, longest first.
     pub fn title_suffixes(&self) -> &[String] {
-        &self.duties_words
+        &self.title_suffixes
     }
 
     pub fn is_reports_to(&self, label: &str) -> bool {

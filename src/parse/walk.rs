@@ -8,7 +8,7 @@ use super::lines::{
 };
 use super::markers::{has_marker, scan_marker_spans, MarkerSpan, MarkerStyle};
 use super::table::Table;
-use super::vocabulary::{Heading, Label, Vocabulary};
+use super::vocabulary::Vocabulary;
 use super::CharClass;
 use crate::ingest::CELL_BREAK;
 use crate::model::PositionKind;
@@ -95,8 +95,18 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let visible = lines.visible(index);
-            if self.table.is_some() && visible.contains(&'\t') {
+            if self.table.is_some() && visible.contains(&'\t') && !self.leaves_table(index) {
                 items.push(Item::TableRow(index));
+                continue;
+            }
+            // A short line between the rows of one table and the header of the next (a
+            // workbook's sheet name, `江宁店`) names what the next table is of: a document.
+            if self.table.is_some() && self.is_caption(index) {
+                items.push(Item::DocumentTitle {
+                    line: index,
+                    title: lines.line_text(index).trim().to_string(),
+                    part: false,
+                });
                 continue;
             }
             self.table = None;
@@ -160,6 +170,47 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A tabbed line under a table that is not one of its rows: its first cell a section heading
+    /// (`任职资格<TAB>高中以上学历…`, after a duty table inside a form), or a cell that is a
+    /// field with its colon (`制表:人力资源部<TAB>审核:`, a sheet's sign-off row).
+    fn leaves_table(&self, line: usize) -> bool {
+        let text = self.lines.line_text(line);
+        let mut cells = text.split('\t').map(str::trim).filter(|c| !c.is_empty());
+        let Some(first) = cells.next() else {
+            return false;
+        };
+        let first_m = super::classify::simplified(first);
+        if self
+            .vocabulary
+            .heading(first_m.trim_end_matches(':'))
+            .is_some()
+        {
+            return true;
+        }
+        std::iter::once(first).chain(cells).any(|cell| {
+            let cell_m = super::classify::simplified(cell);
+            self.vocabulary
+                .label_at(&cell_m)
+                .is_some_and(|(_, _, rest)| rest.starts_with(':') && rest.chars().count() <= 20)
+        })
+    }
+
+    /// A short line with no numbering, tab or sentence end, followed by a table header.
+    fn is_caption(&self, line: usize) -> bool {
+        let visible = self.lines.visible(line);
+        let text = self.lines.line_text(line).trim();
+        let next = (line + 1..self.lines.count()).find(|&l| !self.lines.skipped[l]);
+        (1..=20).contains(&text.chars().count())
+            && !visible.contains(&'\t')
+            && !text.chars().any(|c| is_terminator(c) || c == ':')
+            && !has_marker(visible)
+            && next.is_some_and(|l| self.table_header(l).is_some())
+            && matches!(
+                self.classify_chunk(text, false),
+                Chunk::Text | Chunk::Department(_)
+            )
+    }
+
     /// Whether a whole line titles a document: short, no numbering, a document word such as
     /// 岗位职责, and not merely a role's own title (unless the next line repeats it).
     pub(super) fn document_title(&self, line: usize) -> Option<(String, bool)> {
@@ -176,6 +227,8 @@ impl<'a> Parser<'a> {
             let title = inner.split_once(':').map_or(inner, |(_, t)| t).trim();
             return Some((title.to_string(), true));
         }
+        // `【前台接待岗位职责】`: brackets round the whole line say nothing.
+        let text = super::classify::strip_enclosing_brackets(text);
         let length = text.chars().take(41).count();
         let matching = super::classify::simplified(text);
         if !(3..=40).contains(&length)
@@ -233,6 +286,13 @@ impl<'a> Parser<'a> {
     pub(super) fn walk(&mut self, items: &[Item]) {
         for (index, item) in items.iter().enumerate() {
             let next = items.get(index + 1);
+            // Text after a table (a workbook's next sheet, a note under it) is none of its
+            // rows' duties; a heading or a title opens what follows.
+            let after_table = index > 0 && matches!(items[index - 1], Item::TableRow(_));
+            if after_table && matches!(item, Item::Piece(_)) {
+                self.closed = true;
+                self.last_was_duty = false;
+            }
             match item {
                 Item::DocumentTitle { line, title, part } => {
                     self.document_title_line(*line, title, *part)
@@ -386,236 +446,6 @@ impl<'a> Parser<'a> {
         false
     }
 
-    /// Whether the next item opens or continues a list (a numbered or bulleted item, a section
-    /// heading, a field, a title), so that a line of text before it introduces the list rather
-    /// than being its first duty.
-    fn next_is_structure(&self, next: Option<&Item>) -> bool {
-        match next {
-            Some(Item::Piece(piece)) => {
-                if piece.marker.is_some() {
-                    return true;
-                }
-                let text = self.piece_text(piece.line, piece.start, piece.end);
-                if self.vocabulary.answer_at(text).is_some() || self.question(text).is_some() {
-                    return true;
-                }
-                let first = self
-                    .chunks_plain(piece.line, piece.start, piece.end)
-                    .first()
-                    .map_or(text, |&(s, e)| self.piece_text(piece.line, s, e));
-                !matches!(self.classify_chunk(first, false), Chunk::Text)
-            }
-            Some(_) => true,
-            None => false,
-        }
-    }
-
-    /// Whether the next item is a post's metadata or a section heading (`直接上级:…`,
-    /// `岗位职责:`), as follows a post's title.
-    fn next_is_metadata(&self, next: Option<&Item>) -> bool {
-        let Some(Item::Piece(piece)) = next else {
-            return false;
-        };
-        if piece.marker.is_some() {
-            return false;
-        }
-        if self.fields(piece.line, piece.start, piece.end).is_some() {
-            return true;
-        }
-        let text = self.piece_text(piece.line, piece.start, piece.end);
-        matches!(
-            self.classify_chunk(text, false),
-            Chunk::Section(_) | Chunk::ReportsTo(_) | Chunk::Subordinates(_) | Chunk::Field(..)
-        )
-    }
-
-    /// Text at the start of a line before any marker: a question or an answer of a Q&A page,
-    /// a line of fields, titles, the continuation of a wrapped duty, an unnumbered duty, or
-    /// prose.
-    pub(super) fn head_piece(
-        &mut self,
-        piece: &Piece,
-        next: Option<&Item>,
-        next_starts_list: bool,
-    ) {
-        let text = self.piece_text(piece.line, piece.start, piece.end);
-        let continuing = self.last_was_duty
-            && !self.last_duty_terminated()
-            && !piece.cell_start
-            && !self.paragraphs;
-        if let Some(inline) = self.vocabulary.answer_at(text) {
-            self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
-            self.last_was_duty = false;
-            // An answer that names its post (`答:理赔专员主要负责…`) answers for that post.
-            let title = self
-                .post_named(inline)
-                .or_else(|| self.question_title.clone());
-            match title {
-                Some(title) => self.open_position(piece.line, title, PositionKind::Duties, true),
-                None => self.closed = true,
-            }
-            return;
-        }
-        let asks = self.vocabulary.question_prefix(text).is_some();
-        if !continuing || asks {
-            if let Some(title) = self.question(text) {
-                self.mark_text(piece.line, piece.start, piece.end, CharClass::Heading);
-                self.last_was_duty = false;
-                // A question that names no post (`需要考证吗?`, the asker's own words) leaves
-                // the page's question as it was.
-                if let Some(title) = title {
-                    self.question_title = Some(title.clone());
-                    self.open_position(piece.line, title, PositionKind::Duties, true);
-                }
-                return;
-            }
-            if let Some(fields) = self.fields(piece.line, piece.start, piece.end) {
-                for (label, label_start, value_start, value_end) in fields {
-                    self.field(piece.line, label, label_start, value_start, value_end);
-                }
-                return;
-            }
-        }
-        let chunks = self.chunks(piece.line, piece.start, piece.end);
-        let kinds: Vec<Chunk> = chunks
-            .iter()
-            .map(|&(s, e)| self.classify_chunk(self.piece_text(piece.line, s, e), true))
-            .collect();
-        let all_headings = kinds.iter().all(Chunk::is_heading);
-        let strong_heading = kinds
-            .iter()
-            .any(|k| !matches!(k, Chunk::Text | Chunk::RoleName(_) | Chunk::Department(_)));
-        if all_headings && (!continuing || strong_heading) {
-            for (&(s, e), kind) in chunks.iter().zip(&kinds) {
-                self.heading_chunk(piece.line, s, e, kind, true);
-            }
-            return;
-        }
-        if continuing {
-            self.append_to_last_duty(piece.line, piece.start, piece.end, None);
-            return;
-        }
-        // Headings at the end of a line of text: `XXX公司 组织结构图 总经理岗位职责`.
-        let tail = trailing_headings(&kinds, next_starts_list);
-        let body_end = if tail < chunks.len() {
-            chunks[tail].0
-        } else {
-            piece.end
-        };
-        let (body_start, body_end) =
-            trim_range(self.lines.visible(piece.line), piece.start, body_end);
-        if body_start < body_end {
-            // A titled position with no duties yet takes a line of text as its first duty only
-            // when no list or heading follows it (else the line introduces them).
-            let introduces = self.next_is_structure(next);
-            let in_section = self.in_section();
-            // After a numbered list, a line of text is one of its duties only inside it (the
-            // list goes on after it); after its end it is what follows the list (a remark, a
-            // page's chrome).
-            let inside_numbered = self.current_position().is_some_and(|p| {
-                p.list_style.is_none()
-                    || next_marker(next).is_some_and(|m| Some(m.style) == p.list_style)
-            });
-            let in_list = in_section
-                || self.current_position().is_some_and(|p| {
-                    (!p.duties.is_empty() && inside_numbered)
-                        || (p.duties.is_empty() && (p.duties_heading || p.titled) && !introduces)
-                });
-            let narrative = self.document.as_ref().is_some_and(|d| d.narrative);
-            if self.closed {
-                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
-            } else if tail < chunks.len() && !in_list {
-                // Short text before a title on its line: a company name, 组织结构图.
-                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
-            } else if narrative && !self.current_position().is_some_and(|p| p.titled) {
-                self.mark_text(piece.line, body_start, body_end, CharClass::Noise);
-            } else if in_list {
-                self.add_duty(piece.line, body_start, body_end, None, None);
-            } else if narrative {
-                self.mark_text(piece.line, body_start, body_end, CharClass::Noise);
-            } else if self.current_position().is_some_and(|p| p.titled) {
-                // A line introducing the list under a title (`服务顾问的岗位职责主要有:`).
-                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
-            } else if self.current_position().is_none() && self.is_title_block(piece, body_end) {
-                // The title block of a document: a company's name, `员工手册`, `（2020年修订版）`.
-                self.mark_text(piece.line, body_start, body_end, CharClass::Heading);
-            }
-            // Otherwise the text stays unparsed, for `zhize check` to report.
-        }
-        for (&(s, e), kind) in chunks.iter().zip(&kinds).skip(tail) {
-            self.heading_chunk(piece.line, s, e, kind, true);
-        }
-    }
-
-    /// A short line with no sentence in it, before a document's first position.
-    fn is_title_block(&self, piece: &Piece, end: usize) -> bool {
-        let text = self.piece_text(piece.line, piece.start, end);
-        text.chars().filter(|c| !c.is_whitespace()).count() <= 30
-            && !text.chars().any(|c| is_terminator(c) || c == ',')
-    }
-
-    /// One field of a field line: the title opens a position, a department, reports-to and
-    /// subordinates are kept with it, a section label opens that section (its value is the
-    /// section's first item), other metadata is heading.
-    fn field(
-        &mut self,
-        line: usize,
-        label: Label,
-        label_start: usize,
-        value_start: usize,
-        value_end: usize,
-    ) {
-        self.mark_text(line, label_start, value_end, CharClass::Heading);
-        let value = self.piece_text(line, value_start, value_end).trim();
-        let value = value.trim_start_matches(':').trim();
-        match label {
-            Label::Title => {
-                if !value.is_empty() {
-                    let kind = Chunk::ExplicitTitle(value.to_string());
-                    self.heading_chunk(line, label_start, value_end, &kind, true);
-                }
-            }
-            Label::Department => {
-                if value.is_empty() {
-                    return;
-                }
-                let name: String = value.split_whitespace().collect();
-                match self.current_position_mut() {
-                    Some(position) if position.duties.is_empty() => {
-                        position.department = Some(name)
-                    }
-                    _ => self.department = Some(name),
-                }
-            }
-            Label::ReportsTo => {
-                let names = super::classify::split_names(value);
-                if let Some(position) = self.current_position_mut() {
-                    position.reports_to.extend(names);
-                }
-            }
-            Label::Subordinates => {
-                let names = super::classify::split_names(value);
-                if let Some(position) = self.current_position_mut() {
-                    position.subordinates.extend(names);
-                }
-            }
-            Label::Other => {}
-            Label::Section(heading) => {
-                let heading_text = self.piece_text(line, label_start, value_start).to_string();
-                self.open_section(line, heading, &heading_text);
-                let (s, e) = trim_range(self.lines.visible(line), value_start, value_end);
-                let s = if self.lines.visible(line).get(s) == Some(&':') {
-                    s + 1
-                } else {
-                    s
-                };
-                if s < e && heading != Heading::Front {
-                    self.add_duty(line, s, e, None, None);
-                }
-            }
-        }
-    }
-
     /// A numbered piece: a title (`(二)、销售部经理`, `一、金融总监岗位职责:`, `4.1 前台主管`,
     /// `第一节 销售经理`), a department, a section, a field, a chapter of something else, or a
     /// duty — possibly with a title glued to its end.
@@ -645,8 +475,17 @@ impl<'a> Parser<'a> {
                     .zip(marker.value)
                     .is_some_and(|(last, value)| value == last + 1)
         });
+        // `【岗位职责】` / `1. 制定年度市场推广计划:` / `(1)…`: under a duties heading the first
+        // item is the first duty, whatever it ends with.
+        let opens_duties = marker.value == Some(1)
+            && self.current_position().is_some_and(|p| {
+                p.target == Target::Duties
+                    && p.kind == PositionKind::Duties
+                    && p.duties_heading
+                    && p.duties.is_empty()
+            });
         let first_kind = match first_kind {
-            Chunk::OtherSection(_) if continues_list => Chunk::Text,
+            Chunk::OtherSection(_) if continues_list || opens_duties => Chunk::Text,
             kind => kind,
         };
         // Decimal section numbers and chapters number headings, not items.
@@ -770,9 +609,10 @@ impl<'a> Parser<'a> {
             }
             Chunk::Field(label, _) => {
                 let text = self.piece_text(line, start, end);
+                // `所属部门:市场部`, `【所属部门】市场部`.
                 let colon = text
                     .chars()
-                    .position(|c| c == ':')
+                    .position(|c| c == ':' || c == '】')
                     .map_or(end, |at| start + at);
                 self.field(line, *label, start, colon, end);
             }
