@@ -59,9 +59,9 @@ pub(super) fn rebuild(
     std::thread::scope(|scope| -> Result<()> {
         let parser = scope.spawn(move || {
             let mut sources = sources;
-            crate::parse::parse_each(sources.by_ref(), load, |documents, _, bytes| {
+            crate::parse::parse_each(sources.by_ref(), load, |documents, done| {
                 // A closed channel means the writer failed; it reports why.
-                let _ = parsed.send((documents, bytes));
+                let _ = parsed.send((documents, done.map_or(0, |(_, bytes)| bytes)));
                 Ok(())
             })?;
             // An input that could not be read ends the stream: the build fails on it.
