@@ -54,9 +54,9 @@ struct Piece {
     parsed: ParsedFile,
 }
 
-/// Parses `text` in pieces of about `piece_bytes` and hands the documents of each piece to `sink` in file
-/// order (not numbered: the caller numbers them); returns the file's report, as
-/// [`parse_text_with`] would give it.
+/// Parses `text` in pieces of about `piece_bytes` and hands the documents of each piece to
+/// `sink` in file order (not numbered: the caller numbers them); returns the file's report, as
+/// [`parse_text_with`] would give it, and how many pieces the cuts that held made.
 pub(super) fn parse_in_pieces(
     file: &str,
     text: &str,
@@ -64,16 +64,15 @@ pub(super) fn parse_in_pieces(
     rules: &RoleRules,
     piece_bytes: usize,
     mut sink: impl FnMut(Vec<Document>) -> Result<()>,
-) -> Result<FileReport> {
+) -> Result<(FileReport, usize)> {
     let (candidates, end) = candidate_cuts(text);
     let cuts = choose_cuts(&candidates, end, piece_bytes);
-    let overlap = OVERLAP_BYTES.min(piece_bytes);
     // For each cut, where a piece ending there is parsed to.
     let extension = |to: Cut| -> Cut {
         if to == end {
             return end;
         }
-        let far = candidates.partition_point(|c| c.byte < to.byte + overlap);
+        let far = candidates.partition_point(|c| c.byte < to.byte + OVERLAP_BYTES);
         let next = candidates.partition_point(|c| c.line <= to.line) + OVERLAP_CUTS - 1;
         candidates.get(far.max(next)).copied().unwrap_or(end)
     };
@@ -91,6 +90,7 @@ pub(super) fn parse_in_pieces(
     };
     let batch = 2 * rayon::current_num_threads().max(1);
     let mut current: Option<Piece> = None;
+    let mut kept = 0;
     let mut k = 0;
     while k + 1 < cuts.len() {
         let upto = (k + batch).min(cuts.len() - 1);
@@ -111,13 +111,15 @@ pub(super) fn parse_in_pieces(
                 continue;
             }
             sink(keep(piece, text, &mut report))?;
+            kept += 1;
             current = Some(next);
         }
     }
     if let Some(piece) = current {
         sink(keep(piece, text, &mut report))?;
+        kept += 1;
     }
-    Ok(report)
+    Ok((report, kept))
 }
 
 /// Every line that could start a document (a short line after a blank one, naming duties, or

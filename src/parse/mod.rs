@@ -142,7 +142,7 @@ where
         // A large file: its pieces on all cores, their documents handed on as they come.
         if let Some(source) = large {
             let source = source.borrow();
-            let mut report = chunked::parse_in_pieces(
+            let (mut report, _) = chunked::parse_in_pieces(
                 &source.file,
                 &source.text,
                 vocabulary,
@@ -238,21 +238,22 @@ pub fn parse_text_with(
 
 /// [`parse_text`] done as `parse_each` does a large file (8 MB or more): in pieces of about
 /// `piece_bytes`, parsed apart and checked at every cut. The same documents (not numbered)
-/// and report as [`parse_text`]; for the tests and benchmarks that show it.
+/// and report as [`parse_text`], and the number of pieces the cuts that held made; for the
+/// tests and benchmarks that show it.
 pub fn parse_text_in_pieces(
     file: &str,
     text: &str,
     vocabulary: &Vocabulary,
     rules: &RoleRules,
     piece_bytes: usize,
-) -> (Vec<Document>, FileReport) {
+) -> (Vec<Document>, FileReport, usize) {
     let mut documents = Vec::new();
-    let report = chunked::parse_in_pieces(file, text, vocabulary, rules, piece_bytes, |more| {
+    let (report, pieces) = chunked::parse_in_pieces(file, text, vocabulary, rules, piece_bytes, |more| {
         documents.extend(more);
         Ok(())
     })
     .expect("collecting documents never fails");
-    (documents, report)
+    (documents, report, pieces)
 }
 
 /// How many characters of an unparsed line the report shows.
