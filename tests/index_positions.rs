@@ -89,7 +89,10 @@ fn hits_on_disk_show_their_positions_as_the_skeleton_gives_them() {
             shown += 1;
         }
     }
-    assert!(shown > 100, "the queries show too few hits to compare ({shown})");
+    assert!(
+        shown > 100,
+        "the queries show too few hits to compare ({shown})"
+    );
 }
 
 #[test]

@@ -70,7 +70,10 @@ fn a_generated_merged_file_in_pieces_is_the_merged_file() {
         let made = assert_same_in_pieces(name, text, &[4_000, 20_000, 100_000]);
         // Most cuts of a generated merged file are document boundaries and hold.
         let expected = text.len() / 100_000;
-        assert!(made[2] * 2 > expected, "{made:?} pieces, ~{expected} cuts tried");
+        assert!(
+            made[2] * 2 > expected,
+            "{made:?} pieces, ~{expected} cuts tried"
+        );
         assert!(made[0] > made[1] && made[1] > made[2], "{made:?}");
     }
 }
@@ -81,7 +84,9 @@ fn cuts_that_are_no_document_boundary_are_parsed_across() {
     // running on across them, CRLF and lone CR line ends, a last line with no line end.
     let mut text = String::from("某某汽车销售服务有限公司岗位职责\r\n\r\n");
     for round in 0..40 {
-        text.push_str(&format!("\n销售经理岗位职责\n1、负责展厅第{round}项工作;\r"));
+        text.push_str(&format!(
+            "\n销售经理岗位职责\n1、负责展厅第{round}项工作;\r"
+        ));
         text.push_str("2、完成领导交办的其他任务。\n\n");
         text.push_str("前台接待岗位职责\n\n1、接待来店客户;\n2、登记来电\n继续上一行的文字。\n");
         if round % 7 == 0 {

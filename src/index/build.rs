@@ -1,10 +1,15 @@
 //! Building a generation: the inputs streamed through the parser into a tantivy writer, the
 //! skeleton and the position table kept beside it, the side files written last.
 
-use super::files::{remove_abandoned, remove_old_generations, sync_dir, write_atomically, write_synced, Lock};
+use super::files::{
+    remove_abandoned, remove_old_generations, sync_dir, write_atomically, write_synced, Lock,
+};
 use super::fingerprint::inputs_digest;
 use super::positions::PositionTableWriter;
-use super::{index_error, io_error, schema, settings, DutyIndex, Fields, IndexMeta, IndexOptions, IndexReport, NoProgress, Progress};
+use super::{
+    index_error, io_error, schema, settings, DutyIndex, Fields, IndexMeta, IndexOptions,
+    IndexReport, NoProgress, Progress,
+};
 use super::{CURRENT, DICTIONARY, FORMAT, META, POSITIONS, SKELETON, TOKENIZER};
 use crate::error::{Error, Result};
 use crate::model::{Corpus, Document};

@@ -82,4 +82,3 @@ pub(super) fn sync_dir(dir: &Path) {
         let _ = file.sync_all();
     }
 }
-

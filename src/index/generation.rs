@@ -1,8 +1,8 @@
 //! Opening the live generation of an index folder, and the inputs it records.
 
+use super::ensure::{ensure, report_for};
 use super::fingerprint::{fingerprint, inputs_digest};
 use super::positions::PositionTable;
-use super::ensure::{ensure, report_for};
 use super::{index_error, io_error, DutyIndex, IndexMeta, IndexOptions, IndexReport, Progress};
 use super::{schema, CURRENT, DICTIONARY, FORMAT, META, POSITIONS, TOKENIZER};
 use crate::error::Result;

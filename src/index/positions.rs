@@ -177,10 +177,7 @@ impl PositionTable {
         }
         let positions = u64::from_le_bytes(header[8..16].try_into().expect("8 bytes"));
         let documents = u64::from_le_bytes(header[16..24].try_into().expect("8 bytes"));
-        let length = file
-            .metadata()
-            .map_err(|e| index_error(path, e))?
-            .len();
+        let length = file.metadata().map_err(|e| index_error(path, e))?.len();
         let entries = positions
             .checked_mul(POSITION_ENTRY)
             .and_then(|p| documents.checked_mul(DOCUMENT_ENTRY).map(|d| (p, d)))
@@ -312,7 +309,11 @@ mod tests {
     fn a_damaged_table_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("positions.bin");
-        std::fs::write(&path, b"ZHPOS001\xff\xff\xff\xff\xff\xff\xff\x7f\0\0\0\0\0\0\0\0").unwrap();
+        std::fs::write(
+            &path,
+            b"ZHPOS001\xff\xff\xff\xff\xff\xff\xff\x7f\0\0\0\0\0\0\0\0",
+        )
+        .unwrap();
         assert!(PositionTable::open(&path).is_err());
         std::fs::write(&path, b"garbage").unwrap();
         assert!(PositionTable::open(&path).is_err());

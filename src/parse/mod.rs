@@ -248,11 +248,12 @@ pub fn parse_text_in_pieces(
     piece_bytes: usize,
 ) -> (Vec<Document>, FileReport, usize) {
     let mut documents = Vec::new();
-    let (report, pieces) = chunked::parse_in_pieces(file, text, vocabulary, rules, piece_bytes, |more| {
-        documents.extend(more);
-        Ok(())
-    })
-    .expect("collecting documents never fails");
+    let (report, pieces) =
+        chunked::parse_in_pieces(file, text, vocabulary, rules, piece_bytes, |more| {
+            documents.extend(more);
+            Ok(())
+        })
+        .expect("collecting documents never fails");
     (documents, report, pieces)
 }
 
