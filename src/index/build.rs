@@ -57,9 +57,10 @@ pub(super) fn rebuild(
         Builder::new(&index, &segmenter, progress).map_err(|e| index_error(&tmp, e))?;
     progress.begin(sources.remaining_bytes());
     // Files are read a batch at a time and parsed (a thread of their own, batches on all
-    // cores) ahead of the writer, never by more than a few files: the decoded corpus is never
-    // held whole. Each source is freed once parsed.
-    let (parsed, handed) = std::sync::mpsc::sync_channel::<(Vec<Document>, usize)>(16);
+    // cores) ahead of the writer, never by more than a few files or a few pieces of a large
+    // file (a piece's documents hold ~4 MB of text): the decoded corpus is never held whole.
+    // Each source is freed once parsed.
+    let (parsed, handed) = std::sync::mpsc::sync_channel::<(Vec<Document>, usize)>(4);
     let load = &options.load;
     std::thread::scope(|scope| -> Result<()> {
         let parser = scope.spawn(move || {

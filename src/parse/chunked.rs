@@ -88,7 +88,8 @@ pub(super) fn parse_in_pieces(
         file: file.to_string(),
         ..FileReport::default()
     };
-    let batch = 2 * rayon::current_num_threads().max(1);
+    // One piece per core at a time: each piece's parse holds ~10× its text.
+    let batch = rayon::current_num_threads().max(1);
     let mut current: Option<Piece> = None;
     let mut kept = 0;
     let mut k = 0;
