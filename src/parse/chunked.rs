@@ -106,7 +106,24 @@ pub(super) fn parse_in_pieces(
                 continue;
             };
             if !agrees(&piece, &next) {
-                // The cut was no clean document boundary: the two pieces are parsed as one.
+                // The cut was no document boundary (a title repeated on a new page, a
+                // position's title): the piece's own parse past it shows where the next
+                // document truly starts; the next piece is parsed again from there.
+                if let Some(start) = next_document(&piece, text).filter(|s| s.line < next.to.line) {
+                    let retry = parse(start, next.to);
+                    let shortened = Piece { to: start, ..piece };
+                    if agrees(&shortened, &retry) {
+                        sink(keep(shortened, text, &mut report))?;
+                        kept += 1;
+                        current = Some(retry);
+                        continue;
+                    }
+                    piece = Piece {
+                        to: next.from,
+                        ..shortened
+                    };
+                }
+                // Otherwise the two pieces are parsed as one.
                 piece = parse(piece.from, next.to);
                 current = Some(piece);
                 continue;
@@ -212,6 +229,36 @@ fn agrees(piece: &Piece, next: &Piece) -> bool {
         .all(|(a, b)| same_shifted(a, b, offset));
     same_documents
         && piece.parsed.classes[offset..checked_to] == next.parsed.classes[..checked_to - offset]
+}
+
+/// Where the first document after a piece's cut starts, as the piece's parse past its cut
+/// (with the file's own state) finds it; None when none starts there before the last.
+fn next_document(piece: &Piece, text: &str) -> Option<Cut> {
+    let offset = piece.to.line - piece.from.line;
+    let documents = &piece.parsed.documents;
+    let at = documents.partition_point(|d| d.line_start <= offset);
+    // The last document of the overlap leaves nothing after it to check the cut against.
+    if at + 1 >= documents.len() {
+        return None;
+    }
+    let line = piece.from.line + documents[at].line_start - 1;
+    // The byte where that line starts, counting lines as `split_lines` does.
+    let bytes = text.as_bytes();
+    let (mut current, mut i) = (piece.from.line, piece.from.byte);
+    while current < line {
+        match bytes.get(i)? {
+            b'\n' => current += 1,
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                current += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(Cut { line, byte: i })
 }
 
 /// Whether `a` is `b` with its lines `offset` further down.
