@@ -11,7 +11,7 @@ fn main() {
     let path = args.next().expect("usage: pieces FILE [PIECE_BYTES]");
     let piece_bytes: usize = args
         .next()
-        .map_or(4 << 20, |b| b.parse().expect("a number"));
+        .map_or(2 << 20, |b| b.parse().expect("a number"));
     let text = std::fs::read_to_string(&path).expect("a UTF-8 file");
     let (vocabulary, rules) = (Vocabulary::shipped(), RoleRules::shipped());
     let started = Instant::now();

@@ -58,7 +58,7 @@ pub(super) fn rebuild(
     progress.begin(sources.remaining_bytes());
     // Files are read a batch at a time and parsed (a thread of their own, batches on all
     // cores) ahead of the writer, never by more than a few files or a few pieces of a large
-    // file (a piece's documents hold ~4 MB of text): the decoded corpus is never held whole.
+    // file (a piece's documents hold ~2 MB of text): the decoded corpus is never held whole.
     // Each source is freed once parsed.
     let (parsed, handed) = std::sync::mpsc::sync_channel::<(Vec<Document>, usize)>(4);
     let load = &options.load;

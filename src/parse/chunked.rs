@@ -23,9 +23,9 @@ use super::vocabulary::Vocabulary;
 
 /// The size a piece aims at. Smaller pieces parse on more cores at once but check more cuts;
 /// each piece's parse takes ~10× its size in memory.
-pub(super) const PIECE_BYTES: usize = 4 << 20;
+pub(super) const PIECE_BYTES: usize = 2 << 20;
 /// Files smaller than this are parsed whole.
-const MIN_BYTES: usize = 2 * PIECE_BYTES;
+const MIN_BYTES: usize = 8 << 20;
 /// How far past its end a piece is parsed, to check the cut: at least this many bytes and two
 /// candidate cuts (a document or two of a merged file).
 const OVERLAP_BYTES: usize = 64 << 10;
