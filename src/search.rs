@@ -353,11 +353,10 @@ fn group_positions(hits: Vec<DutyHit>, limit: usize) -> Vec<PositionHit> {
     positions
 }
 
-/// A hit from its stored fields (text, number, line) and its position in the skeleton.
+/// A hit from its stored fields (text, number, line) and what the index says of its position.
 fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> Result<DutyHit> {
     let fields = &index.fields;
-    let (document, position_index) = index.position(candidate.pos)?;
-    let position = &document.positions[position_index];
+    let position = index.position(candidate.pos)?;
     let n = doc
         .get_first(fields.n)
         .and_then(|v| v.as_str())
@@ -365,13 +364,13 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
     Ok(DutyHit {
         rank: 0,
         score: candidate.score,
-        doc_id: document.id.clone(),
-        store: document.store.clone(),
-        document: document.title.clone(),
-        position: position.title.clone(),
-        role: position.role.clone(),
+        doc_id: position.doc_id,
+        store: position.store,
+        document: position.document,
+        position: position.title,
+        role: position.role,
         kind: position.kind,
-        position_index,
+        position_index: position.position_index,
         n,
         text: doc
             .get_first(fields.text)
@@ -379,7 +378,7 @@ fn duty_hit(index: &DutyIndex, doc: &TantivyDocument, candidate: &Candidate) -> 
             .unwrap_or_default()
             .to_string(),
         spans: Vec::new(),
-        file: document.file.clone(),
+        file: position.file,
         line: candidate.line as usize,
         matched: 0,
         ordinal: candidate.ordinal,

@@ -18,6 +18,9 @@ struct Args {
     /// Generate (or reuse) a corpus of this many duties under bench-data/.
     #[arg(long, default_value_t = 10_000)]
     duties: usize,
+    /// Generate (or reuse) the corpus as one merged file (bench-data/one-N-sS/stores/corpus.txt).
+    #[arg(long)]
+    one_file: bool,
     /// Use this generated corpus folder instead.
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -86,7 +89,9 @@ fn main() -> anyhow::Result<()> {
     let data = match args.dir {
         Some(dir) => dir,
         None => {
-            let dir = PathBuf::from(format!("bench-data/gen-{}-s{}", args.duties, args.seed));
+            // The single-file form (issue 15) lives beside the many-file one.
+            let form = if args.one_file { "one" } else { "gen" };
+            let dir = PathBuf::from(format!("bench-data/{form}-{}-s{}", args.duties, args.seed));
             let fresh = harness::read_manifest(&dir).is_ok_and(|m| {
                 m["duties"].as_u64() == Some(args.duties as u64)
                     && m["seed"].as_u64() == Some(args.seed)
@@ -97,11 +102,14 @@ fn main() -> anyhow::Result<()> {
                     args.duties,
                     dir.display()
                 );
-                let generated = generator::generate(&generator::Options {
+                let mut generated = generator::generate(&generator::Options {
                     duties: args.duties,
                     seed: args.seed,
                     ..Default::default()
                 });
+                if args.one_file {
+                    generated = generated.into_one_file();
+                }
                 if dir.join("stores").exists() {
                     std::fs::remove_dir_all(dir.join("stores"))?;
                 }

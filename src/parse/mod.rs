@@ -15,6 +15,7 @@
 //! `assemble` (positions, sections and duties built up), `vocabulary` (`data/parse.txt` read).
 
 mod assemble;
+mod chunked;
 mod classify;
 mod head;
 mod lines;
@@ -50,22 +51,27 @@ pub enum CharClass {
 /// Parses decoded sources into one corpus (documents numbered across all sources).
 pub fn parse_sources(sources: &[SourceText], options: &LoadOptions) -> Result<Corpus> {
     let mut corpus = Corpus::default();
-    parse_each(sources.iter(), options, |documents, report, _| {
+    parse_each(sources.iter(), options, |documents, done| {
         corpus.documents.extend(documents);
-        corpus.files.push(report);
+        if let Some((report, _)) = done {
+            corpus.files.push(report);
+        }
         Ok(())
     })?;
     Ok(corpus)
 }
 
-/// Parses sources a few at a time, on all cores, and hands each file's documents (numbered
-/// across all sources, stores from the manifest), report and size in bytes to `sink`, in input
-/// order (the size is the input's, as read before decoding). Only a batch of parsed files is held at once: the index build streams a corpus
-/// through this without holding it whole. Sources may be borrowed or owned (owned ones are freed as they are parsed).
+/// Parses sources a few at a time, on all cores, and hands their documents (numbered across
+/// all sources, stores from the manifest) to `sink` in input order. A file's documents may
+/// come in several calls (a large file is parsed in pieces, see `chunked`); the last call of
+/// each file carries its report and its size in bytes (as read, before decoding). Only a batch
+/// of parsed files, or a few pieces of a large one, is held at once: the index build streams a
+/// corpus through this without holding it whole. Sources may be borrowed or owned (owned ones
+/// are freed as they are parsed).
 pub fn parse_each<S>(
     sources: impl IntoIterator<Item = S>,
     options: &LoadOptions,
-    mut sink: impl FnMut(Vec<Document>, FileReport, usize) -> Result<()>,
+    mut sink: impl FnMut(Vec<Document>, Option<(FileReport, usize)>) -> Result<()>,
 ) -> Result<()>
 where
     S: std::borrow::Borrow<SourceText> + Send,
@@ -80,22 +86,53 @@ where
     };
     let vocabulary = Vocabulary::shipped();
     let batch_size = 4 * rayon::current_num_threads().max(1);
-    let mut sources = sources.into_iter().peekable();
     let mut numbered = 0usize;
+    let mut number = |documents: &mut Vec<Document>| {
+        for document in documents {
+            numbered += 1;
+            document.id = format!("d{numbered}");
+            if let Some(store) = manifest
+                .get(&document.id)
+                .or_else(|| manifest.get(&document.title))
+            {
+                document.store = store.clone();
+            }
+        }
+    };
+    // A spreadsheet's rows never wrap; a .docx's paragraphs may be a text's lines pasted into
+    // Word, so they are read as lines.
+    let paragraphs = |source: &SourceText| {
+        ["xlsx", "csv"]
+            .iter()
+            .any(|kind| source.encoding.starts_with(kind))
+    };
+    let mut sources = sources.into_iter().peekable();
     while sources.peek().is_some() {
-        let batch: Vec<S> = sources.by_ref().take(batch_size).collect();
+        let mut batch: Vec<S> = Vec::with_capacity(batch_size);
+        let mut large = None;
+        for source in sources.by_ref() {
+            let borrowed = source.borrow();
+            if chunked::in_pieces(&borrowed.text, paragraphs(borrowed)) {
+                large = Some(source);
+                break;
+            }
+            batch.push(source);
+            if batch.len() == batch_size {
+                break;
+            }
+        }
         // Files are independent: parse a batch on all cores, then number in input order.
         let parsed: Vec<(String, usize, ParsedFile)> = batch
             .into_par_iter()
             .map(|source| {
                 let source = source.borrow();
-                // A spreadsheet's rows never wrap; a .docx's paragraphs may be a text's lines
-                // pasted into Word, so they are read as lines.
-                let paragraphs = ["xlsx", "csv"]
-                    .iter()
-                    .any(|kind| source.encoding.starts_with(kind));
-                let mut parsed =
-                    parse_text_with(&source.file, &source.text, vocabulary, &rules, paragraphs);
+                let mut parsed = parse_text_with(
+                    &source.file,
+                    &source.text,
+                    vocabulary,
+                    &rules,
+                    paragraphs(source),
+                );
                 // The per-character classes are for callers of parse_text; the corpus needs
                 // only the report.
                 parsed.classes = Vec::new();
@@ -106,17 +143,25 @@ where
             let mut report = parsed.report;
             report.encoding = encoding;
             let mut documents = parsed.documents;
-            for document in &mut documents {
-                numbered += 1;
-                document.id = format!("d{numbered}");
-                if let Some(store) = manifest
-                    .get(&document.id)
-                    .or_else(|| manifest.get(&document.title))
-                {
-                    document.store = store.clone();
-                }
-            }
-            sink(documents, report, bytes)?;
+            number(&mut documents);
+            sink(documents, Some((report, bytes)))?;
+        }
+        // A large file: its pieces on all cores, their documents handed on as they come.
+        if let Some(source) = large {
+            let source = source.borrow();
+            let (mut report, _) = chunked::parse_in_pieces(
+                &source.file,
+                &source.text,
+                vocabulary,
+                &rules,
+                chunked::PIECE_BYTES,
+                |mut documents| {
+                    number(&mut documents);
+                    sink(documents, None)
+                },
+            )?;
+            report.encoding = source.encoding.clone();
+            sink(Vec::new(), Some((report, source.size as usize)))?;
         }
     }
     Ok(())
@@ -196,6 +241,27 @@ pub fn parse_text_with(
     let items = parser.scan();
     parser.walk(&items);
     parser.finish()
+}
+
+/// [`parse_text`] done as `parse_each` does a large file (8 MB or more): in pieces of about
+/// `piece_bytes`, parsed apart and checked at every cut. The same documents (not numbered)
+/// and report as [`parse_text`], and the number of pieces the cuts that held made; for the
+/// tests and benchmarks that show it.
+pub fn parse_text_in_pieces(
+    file: &str,
+    text: &str,
+    vocabulary: &Vocabulary,
+    rules: &RoleRules,
+    piece_bytes: usize,
+) -> (Vec<Document>, FileReport, usize) {
+    let mut documents = Vec::new();
+    let (report, pieces) =
+        chunked::parse_in_pieces(file, text, vocabulary, rules, piece_bytes, |more| {
+            documents.extend(more);
+            Ok(())
+        })
+        .expect("collecting documents never fails");
+    (documents, report, pieces)
 }
 
 /// How many characters of an unparsed line the report shows.
