@@ -78,7 +78,7 @@ pub struct VocabularyData {
     pub glossary: Vec<GlossaryEntry>,
     lexicon_words: HashSet<String>,
     /// The words of synonym groups and of the glossary file, kept whole by the segmenter as
-    /// before concepts existed (see [`Vocabulary::segmenter_words`]).
+    /// before concepts existed (see [`VocabularyData::segmenter_words`]).
     unit_words: HashSet<String>,
     /// A concept variant → its concept's first variant (what `searched for:` shows).
     heads: HashMap<String, String>,
@@ -406,8 +406,12 @@ impl VocabularyData {
     /// The glossary entries with a phrase of several words that `word` ends (its head noun:
     /// `renewal` in `insurance renewal`; folded and singular, any inflection), shortest phrase
     /// first, then in file order: what an English word no phrase of the query covers stands
-    /// for. A word that only starts or qualifies phrases (`new`, `online`) stands for none.
+    /// for. A word that only starts or qualifies phrases (`online`) stands for none, nor does a
+    /// word of three letters or fewer (`new`, `old`, `top` qualify; and `news` folds to `new`).
     pub fn entries_ending_with(&self, word: &str) -> Vec<&GlossaryEntry> {
+        if word.len() <= 3 {
+            return Vec::new();
+        }
         let index = self.head_stems.get_or_init(|| {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
             for (entry, glossary) in self.glossary.iter().enumerate() {
@@ -641,9 +645,10 @@ mod tests {
         for word in ["renewal", "renewing", "renew", "policies"] {
             assert!(heads(word).contains(&"续保".to_string()), "{word}");
         }
-        // `new` starts phrases (and `news` folds to it): it stands for none of them.
-        let new = heads("new");
-        assert!(!new.contains(&"媒体曝光".to_string()) && !new.contains(&"新车销售".to_string()));
+        // `new` starts phrases, and `news` folds to it: it stands for none of them.
+        assert!(heads("new").is_empty());
+        // `exposure` ends one.
+        assert!(heads("exposures").contains(&"媒体曝光".to_string()));
     }
 
     #[test]
