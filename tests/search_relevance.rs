@@ -6,6 +6,10 @@
 //! - `tests/relevance/{tune,holdout}.tsv`: queries written by another author before the ranking
 //!   was tuned (see tests/relevance/README.md). The tune half prints per query; the holdout half
 //!   prints per category only, and is left out when `ZHIZE_TUNING` is set (while tuning).
+//! - `ZHIZE_RELEVANCE_EXTRA=a.tsv[,b.tsv]`: more judged files in the same format, scored in the
+//!   same run and printed per category only (a set held out from the developers).
+//!
+//! Corpora: `shipped` (corpus/), `formats` (all of tests/formats/), `files` (tests/formats/holdout/).
 //!
 //! `cargo test --test search_relevance -- --nocapture` prints the tables.
 
@@ -20,6 +24,9 @@ use tantivy::{doc, Index, TantivyDocument, Term};
 use zhize::index::{build_in_memory, DutyIndex};
 use zhize::search::{search, GroupBy, SearchOptions};
 use zhize::segment::Vocabulary;
+
+mod common;
+use common::formats::{convert_set, read_set};
 
 /// Text as judgements match it: whitespace removed, width, case and Traditional folded.
 fn folded(text: &str) -> String {
@@ -391,6 +398,7 @@ fn judged_file(path: &Path) -> Vec<Judged> {
             unreachable!()
         };
         assert!(CATEGORIES.contains(&category), "{place}: {category}");
+        assert!(CORPORA.contains(&corpus), "{place}: corpus {corpus}");
         let grade: u32 = grade.parse().unwrap_or_else(|_| panic!("{place}: grade"));
         let same = judged
             .last()
@@ -414,42 +422,51 @@ fn judged_file(path: &Path) -> Vec<Judged> {
     judged
 }
 
-/// The `formats` corpus: every file of tests/formats/ (its tune/ and holdout/ folders), as the
-/// parse issue's development corpus stores them. Stored files are UTF-8 text; the ones that stand
-/// for a container or another encoding are copied under their final names (`X.gbk.txt` →
-/// `X.txt`) with the same text, which is what search sees. `.docx.spec` and `.xlsx.tsv` need the
-/// converters of tests/common (parse branch) and are left out, with a note, until they are
-/// there. None when the corpus holds no files yet.
-fn formats_inputs() -> Option<(tempfile::TempDir, Vec<String>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().is_file() && name != "README.md" && !name.ends_with(".gold.json") {
-            files.push(entry.path().to_path_buf());
+/// The corpora judged queries name, as search sees them: `shipped` (the files in `corpus/`),
+/// `formats` (every file of tests/formats/, its tune/ and holdout/ folders) and `files` (the
+/// files of tests/formats/holdout/ only: other stores' files nobody tuned the parser or the
+/// search on). Stored files are converted into the containers and encodings they stand for by
+/// tests/common (GBK, UTF-16, `.docx` from its spec, `.xlsx` from its sheet text), as the parse
+/// tests do. Each corpus is converted and indexed once, when a query first names it.
+struct Corpora {
+    formats: OnceLock<Option<(tempfile::TempDir, Evaluated)>>,
+    files: OnceLock<Option<(tempfile::TempDir, Evaluated)>>,
+}
+
+const CORPORA: [&str; 3] = ["shipped", "formats", "files"];
+
+impl Corpora {
+    fn new() -> Corpora {
+        Corpora {
+            formats: OnceLock::new(),
+            files: OnceLock::new(),
         }
     }
-    if files.is_empty() {
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let mut left_out = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".docx.spec") || name.ends_with(".xlsx.tsv") {
-            left_out.push(name);
-            continue;
-        }
-        let target = [".gbk.txt", ".utf16.txt", ".bom.txt", ".gbk.csv"]
-            .iter()
-            .find_map(|suffix| {
-                name.strip_suffix(suffix)
-                    .map(|stem| format!("{stem}.{}", &suffix[suffix.rfind('.').unwrap() + 1..]))
+
+    /// The corpus `name`, or None when its folders hold no files yet.
+    fn get(&self, name: &str) -> Option<&Evaluated> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+        let converted = |folders: &[&str]| -> Option<(tempfile::TempDir, Evaluated)> {
+            let dir = tempfile::tempdir().unwrap();
+            let mut any = false;
+            for folder in folders {
+                let set = read_set(&root.join(folder));
+                any |= !set.is_empty();
+                convert_set(&set, dir.path());
+            }
+            any.then(|| {
+                let evaluated = Evaluated::new(&[dir.path().to_path_buf()]);
+                (dir, evaluated)
             })
-            .unwrap_or(name);
-        std::fs::copy(file, dir.path().join(format!("{i:03}-{target}"))).unwrap();
+        };
+        let slot = match name {
+            "shipped" => return Some(shipped()),
+            "formats" => self.formats.get_or_init(|| converted(&["tune", "holdout"])),
+            "files" => self.files.get_or_init(|| converted(&["holdout"])),
+            other => panic!("unknown corpus {other}: expected one of {CORPORA:?}"),
+        };
+        slot.as_ref().map(|(_, evaluated)| evaluated)
     }
-    Some((dir, left_out))
 }
 
 /// Mean nDCG@10 per category (and `all`), zhize and the baseline: (zhize, baseline, count).
@@ -543,68 +560,85 @@ fn mean(table: &Table, key: &str) -> f64 {
     table.get(key).map_or(0.0, |&(a, _, n)| a / n as f64)
 }
 
+/// Adds `more` into `into`: a table holds sums and counts, so tables of several corpora add up.
+fn add_table(into: &mut Table, more: &Table) {
+    for (key, &(a, b, n)) in more {
+        let entry = into.entry(key.clone()).or_default();
+        entry.0 += a;
+        entry.1 += b;
+        entry.2 += n;
+    }
+}
+
+/// Scores a judged set on each corpus it names and prints one table per corpus and, when it
+/// names several, one over all of them; per query only when `per_query`. Returns the tables by
+/// corpus.
+fn score_set(
+    corpora: &Corpora,
+    name: &str,
+    judged: &[Judged],
+    per_query: bool,
+) -> Vec<(&'static str, Table)> {
+    let mut tables = Vec::new();
+    let mut overall = Table::new();
+    for corpus_name in CORPORA {
+        let chosen: Vec<&Judged> = judged.iter().filter(|j| j.corpus == corpus_name).collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let Some(corpus) = corpora.get(corpus_name) else {
+            println!(
+                "{name} / {corpus_name}: {} queries skipped, tests/formats/ holds no files yet",
+                chosen.len()
+            );
+            continue;
+        };
+        if per_query {
+            println!("{name} / {corpus_name}, per query (zhize, bigram BM25):");
+        }
+        let table = score(corpus, &chosen, per_query);
+        print_table(
+            &format!(
+                "{name} / {corpus_name}: nDCG@10 by duty (who: by position), {} queries",
+                chosen.len()
+            ),
+            &table,
+        );
+        add_table(&mut overall, &table);
+        tables.push((corpus_name, table));
+    }
+    if tables.len() > 1 {
+        print_table(
+            &format!("{name} / every corpus: nDCG@10 by duty (who: by position)"),
+            &overall,
+        );
+    }
+    tables
+}
+
 #[test]
 fn judged_queries_written_before_tuning() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
     let tune = judged_file(&dir.join("tune.tsv"));
     assert!(tune.len() >= 90, "{} tune queries", tune.len());
-    let holdout = if std::env::var_os("ZHIZE_TUNING").is_some() {
-        Vec::new()
-    } else {
-        judged_file(&dir.join("holdout.tsv"))
-    };
-    let formats = if tune.iter().chain(&holdout).any(|j| j.corpus == "formats") {
-        formats_inputs()
-    } else {
-        None
-    };
-    let formats_evaluated = formats.as_ref().map(|(dir, left_out)| {
-        if !left_out.is_empty() {
-            println!(
-                "formats: {} files need the tests/common converters and are left out: {}",
-                left_out.len(),
-                left_out.join(" ")
-            );
-        }
-        Evaluated::new(&[dir.path().to_path_buf()])
-    });
-
-    let mut tune_tables = Vec::new();
-    for (half, judged) in [("tune", &tune), ("holdout", &holdout)] {
-        for corpus_name in ["shipped", "formats"] {
-            let chosen: Vec<&Judged> = judged.iter().filter(|j| j.corpus == corpus_name).collect();
-            if chosen.is_empty() {
-                continue;
-            }
-            let corpus = match corpus_name {
-                "shipped" => shipped(),
-                _ => match &formats_evaluated {
-                    Some(evaluated) => evaluated,
-                    None => {
-                        println!(
-                            "{half} / formats: {} queries skipped, tests/formats/ holds no files yet",
-                            chosen.len()
-                        );
-                        continue;
-                    }
-                },
-            };
-            // The holdout half is never shown query by query.
-            let per_query = half == "tune";
-            if per_query {
-                println!("{half} / {corpus_name}, per query (zhize, bigram BM25):");
-            }
-            let table = score(corpus, &chosen, per_query);
-            print_table(
-                &format!(
-                    "{half} / {corpus_name}: nDCG@10 by duty (who: by position), {} queries",
-                    chosen.len()
-                ),
-                &table,
-            );
-            if half == "tune" {
-                tune_tables.push((corpus_name, table));
-            }
+    let corpora = Corpora::new();
+    let tune_tables = score_set(&corpora, "tune", &tune, true);
+    if std::env::var_os("ZHIZE_TUNING").is_none() {
+        // The holdout half is never shown query by query.
+        score_set(
+            &corpora,
+            "holdout",
+            &judged_file(&dir.join("holdout.tsv")),
+            false,
+        );
+    }
+    // Other judged files (ZHIZE_RELEVANCE_EXTRA=a.tsv,b.tsv): aggregates only, so that a set
+    // held out from the developers can be scored without showing its queries.
+    if let Some(extra) = std::env::var_os("ZHIZE_RELEVANCE_EXTRA") {
+        for path in extra.to_string_lossy().split(',').filter(|p| !p.is_empty()) {
+            let judged = judged_file(Path::new(path));
+            assert!(!judged.is_empty(), "{path}: no judged queries");
+            score_set(&corpora, path, &judged, false);
         }
     }
 

@@ -18,6 +18,12 @@ pub(crate) const NARROWER_BOOST: f32 = 0.3;
 const MAX_CONCEPTS: usize = 64;
 /// Weight of a glossary translation other than the main one.
 const ALTERNATE_BOOST: f32 = 0.8;
+/// Weight of the translation of a phrase an English word ends, when no phrase of the query covers
+/// the word (raised, as any vocabulary term of a word the duties lack, by `search::fallback`; a
+/// duty matching it covers the word in part).
+const ENGLISH_WORD_BOOST: f32 = 0.5;
+/// Phrases looked at for such a word.
+const MAX_ENGLISH_WORD_ENTRIES: usize = 3;
 
 /// Where a query term came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -350,9 +356,25 @@ fn flush_english(
         } else {
             let mut concept = Concept::new(&originals[k], &originals[k]);
             push_term(&mut concept, &originals[k], 1.0, Origin::Typed);
+            english_word_fallback(&mut concept, &singular[k], vocabulary);
             analyzed.concepts.push(concept);
             k += 1;
         }
+    }
+}
+
+/// An English word no glossary phrase of the query covers (`renewals` in "renewals of car
+/// insurance") is looked for through the phrases it ends: the main translations of the first
+/// few, as fallback terms, shown under the first one. A word the duties hold as written (PDI, 4S)
+/// still matches as typed.
+fn english_word_fallback(concept: &mut Concept, word: &str, vocabulary: &Vocabulary) {
+    let entries = vocabulary.entries_ending_with(word);
+    for entry in entries.into_iter().take(MAX_ENGLISH_WORD_ENTRIES) {
+        let main = &entry.chinese[0];
+        if concept.label == concept.source {
+            concept.label = main.clone();
+        }
+        push_term(concept, main, ENGLISH_WORD_BOOST, Origin::Fallback);
     }
 }
 
@@ -400,6 +422,29 @@ mod tests {
         );
         assert_eq!(analyzed.concepts.len(), 1);
         assert_eq!(analyzed.concepts[0].terms[0].text, "续保");
+    }
+
+    #[test]
+    fn an_english_word_no_phrase_covers_goes_through_the_phrases_it_ends() {
+        // No phrase is `reminder` alone; `maintenance reminder` comes first of those it ends.
+        let analyzed = analyze(
+            "who sends the reminders",
+            shipped_segmenter(),
+            &Vocabulary::shipped(),
+        );
+        let reminders = analyzed
+            .concepts
+            .iter()
+            .find(|c| c.source == "reminders")
+            .expect("reminders is a concept");
+        assert_eq!(reminders.label, "保养提醒");
+        let term = reminders
+            .terms
+            .iter()
+            .find(|t| t.text == "保养提醒")
+            .unwrap();
+        assert_eq!(term.origin, Origin::Fallback);
+        assert!(term.boost < 1.0);
     }
 
     #[test]
