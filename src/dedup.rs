@@ -116,6 +116,8 @@ pub struct PositionMember {
     pub doc_id: String,
     pub store: String,
     pub position: String,
+    /// The position's first line in its file (with `doc_id`, it names the position).
+    pub line: usize,
 }
 
 /// Documents whose duties repeat one another: the smaller one appears (almost) whole in the other.
@@ -748,6 +750,7 @@ impl<'a> Deduplication<'a> {
                                 doc_id: document.id.clone(),
                                 store: document.store.clone(),
                                 position: document.positions[p as usize].title.clone(),
+                                line: document.positions[p as usize].line_start,
                             }
                         })
                         .collect(),
