@@ -15,8 +15,7 @@ pub mod text;
 
 use crate::model::{Corpus, Document, Position};
 use minhash::{
-    entry_item, entry_size, jaccard, jaccard_at_least, prefetch, size_allows, sketch_allows,
-    Buckets, Entry, LshParams, ShingleSets,
+    entry_item, entry_size, jaccard, prefetch, Buckets, Entry, LshParams, Rule, ShingleSets,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -46,6 +45,12 @@ pub struct DedupOptions {
     pub level: Level,
     /// Minimum character-bigram Jaccard similarity of two duties (after folding) to group them.
     pub threshold: f64,
+    /// Or: minimum share of the shorter duty's bigrams found in the longer one (a truncated
+    /// copy, a clause dropped), when the shorter is at least `shortest_share` of the longer.
+    pub containment: f64,
+    pub shortest_share: f64,
+    /// The vocabulary (`data/dedup.txt` and the user's own file); None: the shipped one.
+    pub vocabulary: Option<&'static Vocabulary>,
     /// Minimum share of the larger duty list two positions of one role must have in common.
     pub position_threshold: f64,
     /// Minimum share of the smaller document's duties found in the other document.
@@ -56,10 +61,33 @@ impl Default for DedupOptions {
     fn default() -> Self {
         DedupOptions {
             level: Level::All,
-            threshold: 0.7,
+            threshold: DEFAULT_THRESHOLD,
+            containment: DEFAULT_CONTAINMENT,
+            shortest_share: DEFAULT_SHORTEST_SHARE,
+            vocabulary: None,
             position_threshold: 0.8,
             document_threshold: 0.8,
         }
+    }
+}
+
+/// The defaults, chosen from the threshold table of the judged pairs' tune half (README).
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+pub const DEFAULT_CONTAINMENT: f64 = 0.85;
+pub const DEFAULT_SHORTEST_SHARE: f64 = 0.3;
+
+impl DedupOptions {
+    /// When two duties' bigram sets are similar enough.
+    pub fn rule(&self) -> Rule {
+        Rule {
+            jaccard: self.threshold,
+            containment: self.containment,
+            shortest_share: self.shortest_share,
+        }
+    }
+
+    pub fn vocabulary(&self) -> &'static Vocabulary {
+        self.vocabulary.unwrap_or_else(Vocabulary::shipped)
     }
 }
 
@@ -188,7 +216,50 @@ pub struct TextGrouping {
 /// no substituted content word). Scales to millions of texts: exact duplicates collapse, LSH
 /// proposes candidates, and only candidates are compared.
 pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGrouping {
-    let vocabulary = Vocabulary::shipped();
+    let options = DedupOptions {
+        threshold,
+        ..DedupOptions::default()
+    };
+    group_texts_with(texts, options.rule(), Vocabulary::shipped())
+}
+
+/// Characters of a key's beginning (end) that put it in one bucket with the keys that begin
+/// (end) the same: how truncated copies meet their originals.
+const END_CHARS: usize = 6;
+
+/// Hashes of each key's first and last [`END_CHARS`] characters (0: too short to be contained).
+fn end_keys(keys: &[&str]) -> Vec<Vec<u64>> {
+    let ends: Vec<(u64, u64)> = keys
+        .par_iter()
+        .map(|key| {
+            let chars: Vec<char> = key.chars().collect();
+            if chars.len() <= Rule::MIN_CONTAINED {
+                return (0, 0);
+            }
+            let hash = |part: &[char], salt: u64| {
+                part.iter()
+                    .fold(salt, |hash, &c| minhash::mix(hash ^ c as u64))
+                    .max(1)
+            };
+            (
+                hash(&chars[..END_CHARS], 0x5EED_0001),
+                hash(&chars[chars.len() - END_CHARS..], 0x5EED_0002),
+            )
+        })
+        .collect();
+    vec![
+        ends.iter().map(|end| end.0).collect(),
+        ends.iter().map(|end| end.1).collect(),
+    ]
+}
+
+/// [`group_texts`] with a similarity rule and a vocabulary of one's own.
+pub fn group_texts_with<S: AsRef<str> + Sync>(
+    texts: &[S],
+    rule: Rule,
+    vocabulary: &Vocabulary,
+) -> TextGrouping {
+    let threshold = rule.jaccard;
     let mut stats = GroupingStats {
         texts: texts.len(),
         ..GroupingStats::default()
@@ -251,7 +322,13 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
     let clock = Instant::now();
     let sets = ShingleSets::build(&keys);
     let params = LshParams::for_threshold(threshold);
-    let buckets = Buckets::build(&sets, params);
+    let ends = if rule.containment <= 1.0 {
+        end_keys(&keys)
+    } else {
+        Vec::new()
+    };
+    let buckets = Buckets::build_with(&sets, params, &ends);
+    drop(ends);
     stats.lsh_bands = params.bands;
     stats.lsh_rows = params.rows;
     stats.buckets = buckets.len();
@@ -307,7 +384,7 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
                     &assigned,
                     &keys,
                     vocabulary,
-                    threshold,
+                    rule,
                 )
             })
             .collect();
@@ -428,7 +505,7 @@ fn members_of(
     assigned: &Assigned,
     keys: &[&str],
     vocabulary: &Vocabulary,
-    threshold: f64,
+    rule: Rule,
 ) -> (Vec<u32>, Counts) {
     let leader_set = sets.get(leader);
     let size = leader_set.len();
@@ -445,11 +522,11 @@ fn members_of(
         // Members are by size: only the sizes `size_allows` accepts can reach the threshold.
         let low = members.partition_point(|&member| {
             let other = entry_size(member) as usize;
-            other < size && !size_allows(size, other, threshold)
+            other < size && !rule.sizes_allow(size, other)
         });
         let high = members.partition_point(|&member| {
             let other = entry_size(member) as usize;
-            other <= size || size_allows(size, other, threshold)
+            other <= size || rule.sizes_allow(size, other)
         });
         let window = members[low..high.max(low)]
             .iter()
@@ -478,7 +555,7 @@ fn members_of(
             prefetch(&sketches[entry_item(ahead) as usize]);
         }
         let (member, member_size) = (entry_item(member) as usize, entry_size(member) as usize);
-        if sketch_allows(leader_sketch, (member_size, sketches[member]), threshold) {
+        if rule.sketch_allows(leader_sketch, (member_size, sketches[member])) {
             passed.push(member as u32);
         }
     }
@@ -494,7 +571,7 @@ fn members_of(
             sets.prefetch_elements(next as usize);
         }
         let member = member as usize;
-        if !jaccard_at_least(leader_set, sets.get(member), threshold) {
+        if !rule.similar(leader_set, sets.get(member)) {
             continue;
         }
         counts.similar += 1;
@@ -548,7 +625,7 @@ impl<'a> Deduplication<'a> {
                 }
             }
         }
-        let grouping = group_texts(&texts, options.threshold);
+        let grouping = group_texts_with(&texts, options.rule(), options.vocabulary());
         Deduplication {
             corpus,
             options,

@@ -17,7 +17,7 @@ pub struct DedupArgs {
     #[arg(long, value_enum, default_value_t = LevelArg::All)]
     pub level: LevelArg,
     /// Minimum character-bigram Jaccard similarity (0–1) for two duties to be near-duplicates.
-    #[arg(long, value_name = "T", default_value_t = 0.7, value_parser = threshold)]
+    #[arg(long, value_name = "T", default_value_t = zhize::dedup::DEFAULT_THRESHOLD, value_parser = threshold)]
     pub threshold: f64,
     /// Write the clean corpus: one JSON line per distinct duty with every source it came from.
     #[arg(long, value_name = "OUT.jsonl")]
