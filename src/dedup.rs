@@ -65,14 +65,18 @@ impl Default for DedupOptions {
             containment: DEFAULT_CONTAINMENT,
             shortest_share: DEFAULT_SHORTEST_SHARE,
             vocabulary: None,
-            position_threshold: 0.8,
-            document_threshold: 0.8,
+            position_threshold: 0.5,
+            document_threshold: 0.5,
         }
     }
 }
 
+/// A copied position's duty list holds at least this share of the original's (a truncated copy
+/// keeps its first half).
+const MIN_SHARE_OF_LARGER: f64 = 0.3;
+
 /// The defaults, chosen from the threshold table of the judged pairs' tune half (README).
-pub const DEFAULT_THRESHOLD: f64 = 0.7;
+pub const DEFAULT_THRESHOLD: f64 = 0.4;
 pub const DEFAULT_CONTAINMENT: f64 = 0.85;
 pub const DEFAULT_SHORTEST_SHARE: f64 = 0.3;
 
@@ -768,31 +772,23 @@ impl<'a> Deduplication<'a> {
         sets
     }
 
-    /// Positions of one role (and kind) sharing nearly all their duties.
+    /// Positions whose duty lists are copies: most of the smaller list's duty groups are in
+    /// the larger (a truncated or partial copy is a copy), whatever their titles (copies are
+    /// renamed, or lose their title in a merge). The larger must hold a fair share of the
+    /// smaller too, so two duties a short list shares with a long one do not make a copy.
     pub fn position_groups(&self) -> Vec<PositionGroup> {
         let sets = self.position_sets();
-        let mut by_role: HashMap<(&str, crate::model::PositionKind), Vec<usize>> = HashMap::new();
-        for (index, set) in sets.iter().enumerate() {
-            let (d, p) = set.place;
-            let position = &self.corpus.documents[d as usize].positions[p as usize];
-            by_role
-                .entry((position.role.as_str(), position.kind))
-                .or_default()
-                .push(index);
-        }
         let threshold = self.options.position_threshold;
-        let mut roles: Vec<Vec<usize>> = by_role.into_values().collect();
-        roles.sort_unstable();
-        let edges: Vec<(usize, usize, f64)> = roles
-            .par_iter()
-            .flat_map_iter(|members| {
-                let group_sets: Vec<&[u32]> =
-                    members.iter().map(|&m| sets[m].groups.as_slice()).collect();
-                similar_sets(&group_sets, threshold, 2, Measure::OfLarger)
-                    .into_iter()
-                    .map(|(a, b, similarity)| (members[a], members[b], similarity))
-            })
-            .collect();
+        let group_sets: Vec<&[u32]> = sets.iter().map(|set| set.groups.as_slice()).collect();
+        let edges: Vec<(usize, usize, f64)> =
+            similar_sets(&group_sets, threshold, 2, Measure::OfSmaller)
+                .into_iter()
+                .filter(|&(a, b, _)| {
+                    let shared = crate::sets::shared_count(group_sets[a], group_sets[b]);
+                    let larger = group_sets[a].len().max(group_sets[b].len());
+                    shared as f64 >= MIN_SHARE_OF_LARGER * larger as f64
+                })
+                .collect();
         clusters(sets.len(), &edges)
             .into_iter()
             .map(|(members, _)| {

@@ -16,7 +16,8 @@ pub struct DedupArgs {
     /// What to look for: duplicate duties, positions, documents, or all three.
     #[arg(long, value_enum, default_value_t = LevelArg::All)]
     pub level: LevelArg,
-    /// Minimum character-bigram Jaccard similarity (0–1) for two duties to be near-duplicates.
+    /// Minimum character-bigram Jaccard similarity (0–1) for two duties to be near-duplicates
+    /// (a duty whose bigrams are nearly all inside the other is one too: a truncated copy).
     #[arg(long, value_name = "T", default_value_t = zhize::dedup::DEFAULT_THRESHOLD, value_parser = threshold)]
     pub threshold: f64,
     /// Write the clean corpus: one JSON line per distinct duty with every source it came from.

@@ -243,14 +243,15 @@ pub struct LshParams {
 
 impl LshParams {
     /// The most selective banding (most rows, 20 bands) that still makes a pair at exactly
-    /// `threshold` a candidate with probability ≥ 0.97 (before oversized buckets are split);
-    /// pairs above it are found more often.
+    /// `threshold` a candidate with probability ≥ 0.96 (before oversized buckets are split);
+    /// pairs above it are found more often. (At the default 0.4 that is 2 rows, 0.969; 0.97
+    /// would take 1 row, every text sharing one minimum with another.)
     pub fn for_threshold(threshold: f64) -> LshParams {
         let bands = 20;
         let cap = BUCKET_CAP;
         let rows = (1..=8)
             .rev()
-            .find(|&rows| LshParams { bands, rows, cap }.probability(threshold) >= 0.97)
+            .find(|&rows| LshParams { bands, rows, cap }.probability(threshold) >= 0.96)
             .unwrap_or(1);
         LshParams { bands, rows, cap }
     }
