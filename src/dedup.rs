@@ -10,6 +10,8 @@
 //! parallel, a chunk of leaders at a time, with the same result as one after the other.
 //! Positions and documents are compared by the duty groups they contain.
 
+pub mod explain;
+pub mod learn;
 pub mod minhash;
 pub mod text;
 
@@ -130,6 +132,13 @@ pub struct DutyMember {
     pub position: String,
     pub text: String,
     pub line: usize,
+    /// In a duty group: why it belongs (`identical`, `identical after folding`, `reworded`,
+    /// `contained`, `truncated copy`, `extended`), relative to the canonical text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// In a duty group: what changed from the canonical text (`及时 → 按时`, `+ 保密`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 /// Positions of one role whose duty lists are the same or nearly so.
@@ -660,6 +669,8 @@ impl<'a> Deduplication<'a> {
             position: position.title.clone(),
             text: duty.text.clone(),
             line: duty.line,
+            reason: None,
+            changes: Vec::new(),
         }
     }
 
@@ -710,12 +721,20 @@ impl<'a> Deduplication<'a> {
                         }
                     })
                     .fold(1.0f64, f64::min);
+                let vocabulary = self.options.vocabulary();
                 DutyGroup {
                     canonical: text::tidy(canonical_text),
                     similarity: round(similarity),
                     members: members
                         .iter()
-                        .map(|&member| self.member(self.duties[member as usize]))
+                        .map(|&member| {
+                            let mut found = self.member(self.duties[member as usize]);
+                            let (reason, changes) =
+                                explain::reason(vocabulary, canonical_text, &found.text);
+                            found.reason = Some(reason.as_str().to_string());
+                            found.changes = changes;
+                            found
+                        })
                         .collect(),
                 }
             })
@@ -888,6 +907,7 @@ pub fn clean_corpus(corpus: &Corpus, threshold: f64) -> Vec<CleanEntry> {
 #[derive(Debug, Clone, Copy)]
 enum Measure {
     /// Shared / size of the larger set: the two lists are nearly the same.
+    #[cfg_attr(not(test), allow(dead_code))]
     OfLarger,
     /// Shared / size of the smaller set: the smaller is (nearly) contained in the larger.
     OfSmaller,

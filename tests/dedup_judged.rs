@@ -388,6 +388,29 @@ fn tune_half_meets_the_bars() {
     for place in &figures.unresolved {
         println!("  unresolved: {place}");
     }
+    assert!(figures.unresolved.is_empty());
+    // The bars (they are the held-out half's to meet; the tune half must meet them).
+    assert!(
+        figures.duty.f1() >= 0.95,
+        "duty F1 {:.3}",
+        figures.duty.f1()
+    );
+    assert!(
+        figures.near.recall() >= 0.90,
+        "near-dup recall {:.3}",
+        figures.near.recall()
+    );
+    assert!(figures.duty.look_alikes_per_100() <= 1.0);
+    assert!(
+        figures.position.f1() >= 0.90,
+        "position F1 {:.3}",
+        figures.position.f1()
+    );
+    assert!(
+        figures.document.f1() >= 0.90,
+        "document F1 {:.3}",
+        figures.document.f1()
+    );
     let holdout = root().join("tests/dedup_judged/holdout.tsv");
     if holdout.exists() {
         // Aggregate figures only: the held-out pairs are never read one by one while tuning.

@@ -9,6 +9,9 @@ use std::sync::OnceLock;
 
 const SHIPPED_VOCABULARY: &str = include_str!("../../data/dedup.txt");
 
+/// A duty of at most this many characters (as a key) is short: see [`Vocabulary::apart`].
+const SHORT_DUTY: usize = 10;
+
 /// A variant spelling and the canonical spelling it is rewritten to.
 type Rewrite = (Vec<char>, Vec<char>);
 
@@ -41,7 +44,13 @@ pub struct Apart {
 impl std::fmt::Display for Apart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind.as_str() {
-            "negation" => write!(f, "a negation added or dropped ({} / {})", self.a, self.b),
+            "negation" if self.a.is_empty() => write!(f, "a negation in B only ({})", self.b),
+            "negation" => write!(f, "a negation in A only ({})", self.a),
+            "short" => write!(
+                f,
+                "a different word in a short duty: {} / {}",
+                self.a, self.b
+            ),
             kind => write!(f, "a different {kind}: {} / {}", self.a, self.b),
         }
     }
@@ -237,6 +246,27 @@ impl Vocabulary {
                         a: old_no.unwrap_or_default(),
                         b: new_no.unwrap_or_default(),
                     });
+                }
+            }
+            // A short duty is mostly its words: one of them substituted (目的 / 形式 in
+            // 明确广告宣传的目的) is a different duty, where a long one may be reworded.
+            if a_chars.len().min(b_chars.len()) <= SHORT_DUTY {
+                let content = |stretch: &[char]| {
+                    stretch
+                        .iter()
+                        .filter(|c| !self.function.contains(c))
+                        .count()
+                        >= 2
+                };
+                for &(a_start, a_end, b_start, b_end) in &spans {
+                    let (old, new) = (&a_chars[a_start..a_end], &b_chars[b_start..b_end]);
+                    if content(old) && content(new) {
+                        return Some(Apart {
+                            kind: "short".to_string(),
+                            a: old.iter().collect(),
+                            b: new.iter().collect(),
+                        });
+                    }
                 }
             }
             // Numbers: a number in a changed stretch of each side that the other lacks.
