@@ -67,14 +67,14 @@ impl Default for DedupOptions {
             containment: DEFAULT_CONTAINMENT,
             shortest_share: DEFAULT_SHORTEST_SHARE,
             vocabulary: None,
-            position_threshold: 0.5,
-            document_threshold: 0.5,
+            position_threshold: 0.6,
+            document_threshold: 0.6,
         }
     }
 }
 
-/// A copied position's duty list holds at least this share of the original's (a truncated copy
-/// keeps its first half).
+/// A copied position's (document's) duty list holds at least this share of the original's (a
+/// truncated copy keeps its first half).
 const MIN_SHARE_OF_LARGER: f64 = 0.3;
 
 /// The defaults, chosen from the threshold table of the judged pairs' tune half (README).
@@ -808,7 +808,7 @@ impl<'a> Deduplication<'a> {
                     shared as f64 >= MIN_SHARE_OF_LARGER * larger as f64
                 })
                 .collect();
-        clusters(sets.len(), &edges)
+        star_clusters(sets.len(), &edges)
             .into_iter()
             .map(|(members, _)| {
                 let first = &sets[members[0]];
@@ -859,18 +859,47 @@ impl<'a> Deduplication<'a> {
         for (index, at) in self.duties.iter().enumerate() {
             document_sets[at.document as usize].push(self.grouping.group_of[index]);
         }
+        // In document order, for truncated copies: a copy of a document's beginning.
+        let in_order = document_sets.clone();
         for set in &mut document_sets {
             set.sort_unstable();
             set.dedup();
         }
         let slices: Vec<&[u32]> = document_sets.iter().map(Vec::as_slice).collect();
-        let edges = similar_sets(
+        // As for positions: most of the smaller document is in the larger, and the smaller is a
+        // fair share of the larger (a truncated copy keeps its first half; one position's
+        // duties found in a long document do not make the two documents copies).
+        let edges: Vec<(usize, usize, f64)> = similar_sets(
             &slices,
             self.options.document_threshold,
             3,
             Measure::OfSmaller,
-        );
-        clusters(document_sets.len(), &edges)
+        )
+        .into_iter()
+        .filter(|&(a, b, _)| {
+            let shared = crate::sets::shared_count(slices[a], slices[b]);
+            let (small, large) = if slices[a].len() <= slices[b].len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            if shared as f64 >= MIN_SHARE_OF_LARGER * slices[large].len() as f64 {
+                return true;
+            }
+            // Or the smaller is the larger's beginning, cut off: most of it is in the larger's
+            // first duties.
+            let mut beginning: Vec<u32> = in_order[large]
+                .iter()
+                .take(2 * slices[small].len())
+                .copied()
+                .collect();
+            beginning.sort_unstable();
+            beginning.dedup();
+            let at_start = crate::sets::shared_count(slices[small], &beginning);
+            at_start as f64 >= self.options.document_threshold * slices[small].len() as f64
+        })
+        .collect();
+        star_clusters(document_sets.len(), &edges)
             .into_iter()
             .map(|(members, similarity)| DocumentGroup {
                 similarity: round(similarity),
@@ -968,40 +997,42 @@ fn similar_sets(
         .collect()
 }
 
-/// Connected components of `edges` with two or more members, each sorted, in order of their
-/// first member, with the lowest edge similarity inside.
-fn clusters(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(Vec<usize>, f64)> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+/// Groups without chains: the item with the most similar neighbours (ties: the earliest) leads
+/// a group of itself and its neighbours not yet grouped, then the next, so every member is
+/// similar to its group's leader (A ≈ B ≈ C with A ≉ C does not put A and C together; B goes
+/// with one of them). Groups of two or more, members sorted, in order of their first member,
+/// each with the lowest similarity of a member to its leader.
+fn star_clusters(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(Vec<usize>, f64)> {
+    let mut neighbours: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for &(a, b, similarity) in edges {
+        neighbours[a].push((b, similarity));
+        neighbours[b].push((a, similarity));
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&x| !neighbours[x].is_empty()).collect();
+    order.sort_by_key(|&x| (std::cmp::Reverse(neighbours[x].len()), x));
+    let mut grouped = vec![false; n];
+    let mut out: Vec<(Vec<usize>, f64)> = Vec::new();
+    for leader in order {
+        if grouped[leader] {
+            continue;
         }
-        x
-    }
-    for &(a, b, _) in edges {
-        let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
-        if root_a != root_b {
-            parent[root_a.max(root_b)] = root_a.min(root_b);
+        let mut members = vec![leader];
+        let mut lowest = 1.0f64;
+        for &(other, similarity) in &neighbours[leader] {
+            if !grouped[other] && !members.contains(&other) {
+                members.push(other);
+                lowest = lowest.min(similarity);
+            }
         }
-    }
-    let mut lowest: HashMap<usize, f64> = HashMap::new();
-    for &(a, _, similarity) in edges {
-        let root = find(&mut parent, a);
-        let entry = lowest.entry(root).or_insert(1.0);
-        *entry = entry.min(similarity);
-    }
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for x in 0..n {
-        let root = find(&mut parent, x);
-        if lowest.contains_key(&root) {
-            members.entry(root).or_default().push(x);
+        if members.len() < 2 {
+            continue;
         }
+        for &member in &members {
+            grouped[member] = true;
+        }
+        members.sort_unstable();
+        out.push((members, lowest));
     }
-    let mut out: Vec<(Vec<usize>, f64)> = members
-        .into_iter()
-        .map(|(root, members)| (members, lowest[&root]))
-        .collect();
     out.sort_unstable_by_key(|(members, _)| members[0]);
     out
 }

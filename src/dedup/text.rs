@@ -251,13 +251,7 @@ impl Vocabulary {
             // A short duty is mostly its words: one of them substituted (目的 / 形式 in
             // 明确广告宣传的目的) is a different duty, where a long one may be reworded.
             if a_chars.len().min(b_chars.len()) <= SHORT_DUTY {
-                let content = |stretch: &[char]| {
-                    stretch
-                        .iter()
-                        .filter(|c| !self.function.contains(c))
-                        .count()
-                        >= 2
-                };
+                let content = |stretch: &[char]| stretch.iter().any(|c| !self.function.contains(c));
                 for &(a_start, a_end, b_start, b_end) in &spans {
                     let (old, new) = (&a_chars[a_start..a_end], &b_chars[b_start..b_end]);
                     if content(old) && content(new) {
