@@ -308,7 +308,19 @@ impl Vocabulary {
         let b: Vec<char> = b.chars().collect();
         hunk_spans(&a, &b)
             .into_iter()
-            .map(|(a_start, a_end, b_start, b_end)| {
+            .map(|(mut a_start, mut a_end, mut b_start, mut b_end)| {
+                // A one-character substitution reads better as a word: 及 → 按 is shown with
+                // the unchanged character after it (及时 → 按时), or before it at the end.
+                let substituted = a_start < a_end && b_start < b_end;
+                if substituted && (a_end - a_start == 1 || b_end - b_start == 1) {
+                    if a_end < a.len() && b_end < b.len() {
+                        a_end += 1;
+                        b_end += 1;
+                    } else if a_start > 0 && b_start > 0 {
+                        a_start -= 1;
+                        b_start -= 1;
+                    }
+                }
                 (
                     a[a_start..a_end].iter().collect(),
                     b[b_start..b_end].iter().collect(),
