@@ -224,30 +224,6 @@ pub fn terminal(report: &DedupReport, color: bool) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diff_marks_what_differs_without_colour() {
-        assert_eq!(
-            inline_diff("经过检查、控制", "通过检查、控制", false),
-            "[-经-]{+通+}过检查、控制"
-        );
-        assert_eq!(
-            inline_diff("计划报总经理处", "计划报总经理、董事长处", false),
-            "计划报总经理{+、董事长+}处"
-        );
-    }
-
-    #[test]
-    fn diff_colours_when_asked() {
-        let coloured = inline_diff("报总经理处", "报销售经理处", true);
-        assert!(coloured.contains("\x1b["));
-        assert!(!inline_diff("报总经理处", "报销售经理处", false).contains('\x1b'));
-    }
-}
-
 /// `zhize dedup --explain`: the two texts, the similarity's parts, the guard and the verdict.
 pub fn explanation(explanation: &Explanation) -> String {
     let mut out = String::new();
@@ -309,4 +285,28 @@ pub fn learned(learned: &[LearnedEquivalence]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_what_differs_without_colour() {
+        assert_eq!(
+            inline_diff("经过检查、控制", "通过检查、控制", false),
+            "[-经-]{+通+}过检查、控制"
+        );
+        assert_eq!(
+            inline_diff("计划报总经理处", "计划报总经理、董事长处", false),
+            "计划报总经理{+、董事长+}处"
+        );
+    }
+
+    #[test]
+    fn diff_colours_when_asked() {
+        let coloured = inline_diff("报总经理处", "报销售经理处", true);
+        assert!(coloured.contains("\x1b["));
+        assert!(!inline_diff("报总经理处", "报销售经理处", false).contains('\x1b'));
+    }
 }
