@@ -1124,6 +1124,30 @@ mod tests {
     }
 
     #[test]
+    fn star_clusters_do_not_chain() {
+        // 0 ≈ 1 ≈ 2 with 0 ≉ 2; 1 has the most neighbours and leads; 3 ≈ 4 alone.
+        let chain = [(0, 1, 0.9), (1, 2, 0.8), (3, 4, 0.7)];
+        let groups = star_clusters(5, &chain);
+        assert_eq!(groups, vec![(vec![0, 1, 2], 0.8), (vec![3, 4], 0.7)]);
+        // A longer chain 0-1-2-3: the leader 1 (ties: the earliest) takes 0 and 2; 3 is left
+        // with nobody to lead it and stays alone rather than joining 0 through 2.
+        let longer = [(0, 1, 0.9), (1, 2, 0.9), (2, 3, 0.9)];
+        let groups = star_clusters(4, &longer);
+        assert_eq!(groups, vec![(vec![0, 1, 2], 0.9)]);
+    }
+
+    #[test]
+    fn containment_groups_a_truncated_copy_that_jaccard_misses() {
+        let full = "负责展厅的日常管理，包括销售顾问的行为规范、接待礼仪、展厅和展车的清洁卫生安排";
+        let cut = "负责展厅的日常管理，包括销售顾问的行为规范";
+        let with = group_texts(&[full, cut], 0.7);
+        assert_eq!(with.group_of[0], with.group_of[1]);
+        let jaccard_only =
+            group_texts_with(&[full, cut], Rule::jaccard_only(0.7), Vocabulary::shipped());
+        assert_ne!(jaccard_only.group_of[0], jaccard_only.group_of[1]);
+    }
+
+    #[test]
     fn every_text_is_in_exactly_one_group() {
         let texts = ["a", "", "、", "负责展厅清洁", "负责展厅清洁。", "。"];
         let grouping = group_texts(&texts, 0.7);

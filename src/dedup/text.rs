@@ -642,6 +642,29 @@ mod tests {
     }
 
     #[test]
+    fn synonyms_the_vocabulary_does_not_know_are_left_to_the_similarity() {
+        assert!(!apart(
+            "及时处理客户的投诉和抱怨，维护品牌良好的形象。",
+            "按时处理客户的投诉和抱怨，维护品牌良好的形象。"
+        ));
+        assert!(!apart(
+            "严格按照现代汽车标准销售流程接待来店客户",
+            "严格按照厂家标准销售流程接待来店客户"
+        ));
+        // …but a word of a kind swapped for another of the kind is not a synonym.
+        assert!(apart(
+            "负责配件的入库验收、上架和出库管理",
+            "负责精品的入库验收、上架和出库管理"
+        ));
+        assert!(apart("交车后3天内回访客户", "交车后7天内回访客户"));
+        assert!(!apart("交车后一天内回访客户", "交车后1天内回访客户"));
+        assert!(apart(
+            "维修领料须凭工单，不得无单发料",
+            "维修领料可凭口头通知先行发料"
+        ));
+    }
+
+    #[test]
     fn tidy_removes_wrapping_spaces_only() {
         assert_eq!(tidy(" 并组织实施、监督 完成。"), "并组织实施、监督完成。");
         assert_eq!(tidy("交车前 6 小时前"), "交车前6小时前");
