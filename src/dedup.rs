@@ -10,13 +10,14 @@
 //! parallel, a chunk of leaders at a time, with the same result as one after the other.
 //! Positions and documents are compared by the duty groups they contain.
 
+pub mod explain;
+pub mod learn;
 pub mod minhash;
 pub mod text;
 
 use crate::model::{Corpus, Document, Position};
 use minhash::{
-    entry_item, entry_size, jaccard, jaccard_at_least, prefetch, size_allows, sketch_allows,
-    Buckets, Entry, LshParams, ShingleSets,
+    entry_item, entry_size, jaccard, prefetch, Buckets, Entry, LshParams, Rule, ShingleSets,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,12 @@ pub struct DedupOptions {
     pub level: Level,
     /// Minimum character-bigram Jaccard similarity of two duties (after folding) to group them.
     pub threshold: f64,
+    /// Or: minimum share of the shorter duty's bigrams found in the longer one (a truncated
+    /// copy, a clause dropped), when the shorter is at least `shortest_share` of the longer.
+    pub containment: f64,
+    pub shortest_share: f64,
+    /// The vocabulary (`data/dedup.txt` and the user's own file); None: the shipped one.
+    pub vocabulary: Option<&'static Vocabulary>,
     /// Minimum share of the larger duty list two positions of one role must have in common.
     pub position_threshold: f64,
     /// Minimum share of the smaller document's duties found in the other document.
@@ -56,10 +63,37 @@ impl Default for DedupOptions {
     fn default() -> Self {
         DedupOptions {
             level: Level::All,
-            threshold: 0.7,
-            position_threshold: 0.8,
-            document_threshold: 0.8,
+            threshold: DEFAULT_THRESHOLD,
+            containment: DEFAULT_CONTAINMENT,
+            shortest_share: DEFAULT_SHORTEST_SHARE,
+            vocabulary: None,
+            position_threshold: 0.6,
+            document_threshold: 0.6,
         }
+    }
+}
+
+/// A copied position's (document's) duty list holds at least this share of the original's (a
+/// truncated copy keeps its first half).
+const MIN_SHARE_OF_LARGER: f64 = 0.3;
+
+/// The defaults, chosen from the threshold table of the judged pairs' tune half (README).
+pub const DEFAULT_THRESHOLD: f64 = 0.4;
+pub const DEFAULT_CONTAINMENT: f64 = 0.85;
+pub const DEFAULT_SHORTEST_SHARE: f64 = 0.3;
+
+impl DedupOptions {
+    /// When two duties' bigram sets are similar enough.
+    pub fn rule(&self) -> Rule {
+        Rule {
+            jaccard: self.threshold,
+            containment: self.containment,
+            shortest_share: self.shortest_share,
+        }
+    }
+
+    pub fn vocabulary(&self) -> &'static Vocabulary {
+        self.vocabulary.unwrap_or_else(Vocabulary::shipped)
     }
 }
 
@@ -98,6 +132,13 @@ pub struct DutyMember {
     pub position: String,
     pub text: String,
     pub line: usize,
+    /// In a duty group: why it belongs (`identical`, `identical after folding`, `reworded`,
+    /// `contained`, `truncated copy`, `extended`), relative to the canonical text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// In a duty group: what changed from the canonical text (`及时 → 按时`, `+ 保密`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 /// Positions of one role whose duty lists are the same or nearly so.
@@ -116,6 +157,8 @@ pub struct PositionMember {
     pub doc_id: String,
     pub store: String,
     pub position: String,
+    /// The position's first line in its file (with `doc_id`, it names the position).
+    pub line: usize,
 }
 
 /// Documents whose duties repeat one another: the smaller one appears (almost) whole in the other.
@@ -186,7 +229,50 @@ pub struct TextGrouping {
 /// no substituted content word). Scales to millions of texts: exact duplicates collapse, LSH
 /// proposes candidates, and only candidates are compared.
 pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGrouping {
-    let vocabulary = Vocabulary::shipped();
+    let options = DedupOptions {
+        threshold,
+        ..DedupOptions::default()
+    };
+    group_texts_with(texts, options.rule(), Vocabulary::shipped())
+}
+
+/// Characters of a key's beginning (end) that put it in one bucket with the keys that begin
+/// (end) the same: how truncated copies meet their originals.
+const END_CHARS: usize = 6;
+
+/// Hashes of each key's first and last [`END_CHARS`] characters (0: too short to be contained).
+fn end_keys(keys: &[&str]) -> Vec<Vec<u64>> {
+    let ends: Vec<(u64, u64)> = keys
+        .par_iter()
+        .map(|key| {
+            let chars: Vec<char> = key.chars().collect();
+            if chars.len() <= Rule::MIN_CONTAINED {
+                return (0, 0);
+            }
+            let hash = |part: &[char], salt: u64| {
+                part.iter()
+                    .fold(salt, |hash, &c| minhash::mix(hash ^ c as u64))
+                    .max(1)
+            };
+            (
+                hash(&chars[..END_CHARS], 0x5EED_0001),
+                hash(&chars[chars.len() - END_CHARS..], 0x5EED_0002),
+            )
+        })
+        .collect();
+    vec![
+        ends.iter().map(|end| end.0).collect(),
+        ends.iter().map(|end| end.1).collect(),
+    ]
+}
+
+/// [`group_texts`] with a similarity rule and a vocabulary of one's own.
+pub fn group_texts_with<S: AsRef<str> + Sync>(
+    texts: &[S],
+    rule: Rule,
+    vocabulary: &Vocabulary,
+) -> TextGrouping {
+    let threshold = rule.jaccard;
     let mut stats = GroupingStats {
         texts: texts.len(),
         ..GroupingStats::default()
@@ -249,7 +335,13 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
     let clock = Instant::now();
     let sets = ShingleSets::build(&keys);
     let params = LshParams::for_threshold(threshold);
-    let buckets = Buckets::build(&sets, params);
+    let ends = if rule.containment <= 1.0 {
+        end_keys(&keys)
+    } else {
+        Vec::new()
+    };
+    let buckets = Buckets::build_with(&sets, params, &ends);
+    drop(ends);
     stats.lsh_bands = params.bands;
     stats.lsh_rows = params.rows;
     stats.buckets = buckets.len();
@@ -305,7 +397,7 @@ pub fn group_texts<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> TextGro
                     &assigned,
                     &keys,
                     vocabulary,
-                    threshold,
+                    rule,
                 )
             })
             .collect();
@@ -426,7 +518,7 @@ fn members_of(
     assigned: &Assigned,
     keys: &[&str],
     vocabulary: &Vocabulary,
-    threshold: f64,
+    rule: Rule,
 ) -> (Vec<u32>, Counts) {
     let leader_set = sets.get(leader);
     let size = leader_set.len();
@@ -443,11 +535,11 @@ fn members_of(
         // Members are by size: only the sizes `size_allows` accepts can reach the threshold.
         let low = members.partition_point(|&member| {
             let other = entry_size(member) as usize;
-            other < size && !size_allows(size, other, threshold)
+            other < size && !rule.sizes_allow(size, other)
         });
         let high = members.partition_point(|&member| {
             let other = entry_size(member) as usize;
-            other <= size || size_allows(size, other, threshold)
+            other <= size || rule.sizes_allow(size, other)
         });
         let window = members[low..high.max(low)]
             .iter()
@@ -476,7 +568,7 @@ fn members_of(
             prefetch(&sketches[entry_item(ahead) as usize]);
         }
         let (member, member_size) = (entry_item(member) as usize, entry_size(member) as usize);
-        if sketch_allows(leader_sketch, (member_size, sketches[member]), threshold) {
+        if rule.sketch_allows(leader_sketch, (member_size, sketches[member])) {
             passed.push(member as u32);
         }
     }
@@ -492,7 +584,7 @@ fn members_of(
             sets.prefetch_elements(next as usize);
         }
         let member = member as usize;
-        if !jaccard_at_least(leader_set, sets.get(member), threshold) {
+        if !rule.similar(leader_set, sets.get(member)) {
             continue;
         }
         counts.similar += 1;
@@ -546,7 +638,7 @@ impl<'a> Deduplication<'a> {
                 }
             }
         }
-        let grouping = group_texts(&texts, options.threshold);
+        let grouping = group_texts_with(&texts, options.rule(), options.vocabulary());
         Deduplication {
             corpus,
             options,
@@ -577,6 +669,8 @@ impl<'a> Deduplication<'a> {
             position: position.title.clone(),
             text: duty.text.clone(),
             line: duty.line,
+            reason: None,
+            changes: Vec::new(),
         }
     }
 
@@ -627,12 +721,20 @@ impl<'a> Deduplication<'a> {
                         }
                     })
                     .fold(1.0f64, f64::min);
+                let vocabulary = self.options.vocabulary();
                 DutyGroup {
                     canonical: text::tidy(canonical_text),
                     similarity: round(similarity),
                     members: members
                         .iter()
-                        .map(|&member| self.member(self.duties[member as usize]))
+                        .map(|&member| {
+                            let mut found = self.member(self.duties[member as usize]);
+                            let (reason, changes) =
+                                explain::reason(vocabulary, canonical_text, &found.text);
+                            found.reason = Some(reason.as_str().to_string());
+                            found.changes = changes;
+                            found
+                        })
                         .collect(),
                 }
             })
@@ -689,32 +791,24 @@ impl<'a> Deduplication<'a> {
         sets
     }
 
-    /// Positions of one role (and kind) sharing nearly all their duties.
+    /// Positions whose duty lists are copies: most of the smaller list's duty groups are in
+    /// the larger (a truncated or partial copy is a copy), whatever their titles (copies are
+    /// renamed, or lose their title in a merge). The larger must hold a fair share of the
+    /// smaller too, so two duties a short list shares with a long one do not make a copy.
     pub fn position_groups(&self) -> Vec<PositionGroup> {
         let sets = self.position_sets();
-        let mut by_role: HashMap<(&str, crate::model::PositionKind), Vec<usize>> = HashMap::new();
-        for (index, set) in sets.iter().enumerate() {
-            let (d, p) = set.place;
-            let position = &self.corpus.documents[d as usize].positions[p as usize];
-            by_role
-                .entry((position.role.as_str(), position.kind))
-                .or_default()
-                .push(index);
-        }
         let threshold = self.options.position_threshold;
-        let mut roles: Vec<Vec<usize>> = by_role.into_values().collect();
-        roles.sort_unstable();
-        let edges: Vec<(usize, usize, f64)> = roles
-            .par_iter()
-            .flat_map_iter(|members| {
-                let group_sets: Vec<&[u32]> =
-                    members.iter().map(|&m| sets[m].groups.as_slice()).collect();
-                similar_sets(&group_sets, threshold, 2, Measure::OfLarger)
-                    .into_iter()
-                    .map(|(a, b, similarity)| (members[a], members[b], similarity))
-            })
-            .collect();
-        clusters(sets.len(), &edges)
+        let group_sets: Vec<&[u32]> = sets.iter().map(|set| set.groups.as_slice()).collect();
+        let edges: Vec<(usize, usize, f64)> =
+            similar_sets(&group_sets, threshold, 2, Measure::OfSmaller)
+                .into_iter()
+                .filter(|&(a, b, _)| {
+                    let shared = crate::sets::shared_count(group_sets[a], group_sets[b]);
+                    let larger = group_sets[a].len().max(group_sets[b].len());
+                    shared as f64 >= MIN_SHARE_OF_LARGER * larger as f64
+                })
+                .collect();
+        star_clusters(sets.len(), &edges)
             .into_iter()
             .map(|(members, _)| {
                 let first = &sets[members[0]];
@@ -748,6 +842,7 @@ impl<'a> Deduplication<'a> {
                                 doc_id: document.id.clone(),
                                 store: document.store.clone(),
                                 position: document.positions[p as usize].title.clone(),
+                                line: document.positions[p as usize].line_start,
                             }
                         })
                         .collect(),
@@ -764,18 +859,47 @@ impl<'a> Deduplication<'a> {
         for (index, at) in self.duties.iter().enumerate() {
             document_sets[at.document as usize].push(self.grouping.group_of[index]);
         }
+        // In document order, for truncated copies: a copy of a document's beginning.
+        let in_order = document_sets.clone();
         for set in &mut document_sets {
             set.sort_unstable();
             set.dedup();
         }
         let slices: Vec<&[u32]> = document_sets.iter().map(Vec::as_slice).collect();
-        let edges = similar_sets(
+        // As for positions: most of the smaller document is in the larger, and the smaller is a
+        // fair share of the larger (a truncated copy keeps its first half; one position's
+        // duties found in a long document do not make the two documents copies).
+        let edges: Vec<(usize, usize, f64)> = similar_sets(
             &slices,
             self.options.document_threshold,
             3,
             Measure::OfSmaller,
-        );
-        clusters(document_sets.len(), &edges)
+        )
+        .into_iter()
+        .filter(|&(a, b, _)| {
+            let shared = crate::sets::shared_count(slices[a], slices[b]);
+            let (small, large) = if slices[a].len() <= slices[b].len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            if shared as f64 >= MIN_SHARE_OF_LARGER * slices[large].len() as f64 {
+                return true;
+            }
+            // Or the smaller is the larger's beginning, cut off: most of it is in the larger's
+            // first duties.
+            let mut beginning: Vec<u32> = in_order[large]
+                .iter()
+                .take(2 * slices[small].len())
+                .copied()
+                .collect();
+            beginning.sort_unstable();
+            beginning.dedup();
+            let at_start = crate::sets::shared_count(slices[small], &beginning);
+            at_start as f64 >= self.options.document_threshold * slices[small].len() as f64
+        })
+        .collect();
+        star_clusters(document_sets.len(), &edges)
             .into_iter()
             .map(|(members, similarity)| DocumentGroup {
                 similarity: round(similarity),
@@ -812,6 +936,7 @@ pub fn clean_corpus(corpus: &Corpus, threshold: f64) -> Vec<CleanEntry> {
 #[derive(Debug, Clone, Copy)]
 enum Measure {
     /// Shared / size of the larger set: the two lists are nearly the same.
+    #[cfg_attr(not(test), allow(dead_code))]
     OfLarger,
     /// Shared / size of the smaller set: the smaller is (nearly) contained in the larger.
     OfSmaller,
@@ -872,40 +997,42 @@ fn similar_sets(
         .collect()
 }
 
-/// Connected components of `edges` with two or more members, each sorted, in order of their
-/// first member, with the lowest edge similarity inside.
-fn clusters(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(Vec<usize>, f64)> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+/// Groups without chains: the item with the most similar neighbours (ties: the earliest) leads
+/// a group of itself and its neighbours not yet grouped, then the next, so every member is
+/// similar to its group's leader (A ≈ B ≈ C with A ≉ C does not put A and C together; B goes
+/// with one of them). Groups of two or more, members sorted, in order of their first member,
+/// each with the lowest similarity of a member to its leader.
+fn star_clusters(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(Vec<usize>, f64)> {
+    let mut neighbours: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for &(a, b, similarity) in edges {
+        neighbours[a].push((b, similarity));
+        neighbours[b].push((a, similarity));
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&x| !neighbours[x].is_empty()).collect();
+    order.sort_by_key(|&x| (std::cmp::Reverse(neighbours[x].len()), x));
+    let mut grouped = vec![false; n];
+    let mut out: Vec<(Vec<usize>, f64)> = Vec::new();
+    for leader in order {
+        if grouped[leader] {
+            continue;
         }
-        x
-    }
-    for &(a, b, _) in edges {
-        let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
-        if root_a != root_b {
-            parent[root_a.max(root_b)] = root_a.min(root_b);
+        let mut members = vec![leader];
+        let mut lowest = 1.0f64;
+        for &(other, similarity) in &neighbours[leader] {
+            if !grouped[other] && !members.contains(&other) {
+                members.push(other);
+                lowest = lowest.min(similarity);
+            }
         }
-    }
-    let mut lowest: HashMap<usize, f64> = HashMap::new();
-    for &(a, _, similarity) in edges {
-        let root = find(&mut parent, a);
-        let entry = lowest.entry(root).or_insert(1.0);
-        *entry = entry.min(similarity);
-    }
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for x in 0..n {
-        let root = find(&mut parent, x);
-        if lowest.contains_key(&root) {
-            members.entry(root).or_default().push(x);
+        if members.len() < 2 {
+            continue;
         }
+        for &member in &members {
+            grouped[member] = true;
+        }
+        members.sort_unstable();
+        out.push((members, lowest));
     }
-    let mut out: Vec<(Vec<usize>, f64)> = members
-        .into_iter()
-        .map(|(root, members)| (members, lowest[&root]))
-        .collect();
     out.sort_unstable_by_key(|(members, _)| members[0]);
     out
 }
@@ -994,6 +1121,30 @@ mod tests {
             assert!(!expected.is_empty());
             assert_eq!(found, expected);
         }
+    }
+
+    #[test]
+    fn star_clusters_do_not_chain() {
+        // 0 ≈ 1 ≈ 2 with 0 ≉ 2; 1 has the most neighbours and leads; 3 ≈ 4 alone.
+        let chain = [(0, 1, 0.9), (1, 2, 0.8), (3, 4, 0.7)];
+        let groups = star_clusters(5, &chain);
+        assert_eq!(groups, vec![(vec![0, 1, 2], 0.8), (vec![3, 4], 0.7)]);
+        // A longer chain 0-1-2-3: the leader 1 (ties: the earliest) takes 0 and 2; 3 is left
+        // with nobody to lead it and stays alone rather than joining 0 through 2.
+        let longer = [(0, 1, 0.9), (1, 2, 0.9), (2, 3, 0.9)];
+        let groups = star_clusters(4, &longer);
+        assert_eq!(groups, vec![(vec![0, 1, 2], 0.9)]);
+    }
+
+    #[test]
+    fn containment_groups_a_truncated_copy_that_jaccard_misses() {
+        let full = "负责展厅的日常管理，包括销售顾问的行为规范、接待礼仪、展厅和展车的清洁卫生安排";
+        let cut = "负责展厅的日常管理，包括销售顾问的行为规范";
+        let with = group_texts(&[full, cut], 0.7);
+        assert_eq!(with.group_of[0], with.group_of[1]);
+        let jaccard_only =
+            group_texts_with(&[full, cut], Rule::jaccard_only(0.7), Vocabulary::shipped());
+        assert_ne!(jaccard_only.group_of[0], jaccard_only.group_of[1]);
     }
 
     #[test]

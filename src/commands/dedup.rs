@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zhize::dedup::{DedupOptions, Deduplication, Level};
+use zhize::dedup::{text::Vocabulary, DedupOptions, Deduplication, Level};
 use zhize::render;
 
 #[derive(Args, Debug)]
@@ -16,8 +16,9 @@ pub struct DedupArgs {
     /// What to look for: duplicate duties, positions, documents, or all three.
     #[arg(long, value_enum, default_value_t = LevelArg::All)]
     pub level: LevelArg,
-    /// Minimum character-bigram Jaccard similarity (0–1) for two duties to be near-duplicates.
-    #[arg(long, value_name = "T", default_value_t = 0.7, value_parser = threshold)]
+    /// Minimum character-bigram Jaccard similarity (0–1) for two duties to be near-duplicates
+    /// (a duty whose bigrams are nearly all inside the other is one too: a truncated copy).
+    #[arg(long, value_name = "T", default_value_t = zhize::dedup::DEFAULT_THRESHOLD, value_parser = threshold)]
     pub threshold: f64,
     /// Write the clean corpus: one JSON line per distinct duty with every source it came from.
     #[arg(long, value_name = "OUT.jsonl")]
@@ -25,6 +26,17 @@ pub struct DedupArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Compare two duties and say why they are or are not duplicates: two duty texts, or two
+    /// places `FILE:LINE` (the duty that begins on that line).
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub explain: Option<Vec<String>>,
+    /// List the words that swap in otherwise identical duties of the corpus, as `same` lines to
+    /// accept into a vocabulary file of your own.
+    #[arg(long)]
+    pub learn: bool,
+    /// Your own dedup vocabulary (the format of data/dedup.txt), read after the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -44,9 +56,59 @@ fn threshold(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A duty text, or the text of the duty that begins on LINE of FILE.
+fn duty_text(argument: &str) -> anyhow::Result<String> {
+    if let Some((file, line)) = argument.rsplit_once(':') {
+        if let (Ok(line), true) = (line.parse::<usize>(), std::path::Path::new(file).is_file()) {
+            let corpus = zhize::load(&[PathBuf::from(file)], &zhize::LoadOptions::default())?;
+            let duty = corpus
+                .documents
+                .iter()
+                .flat_map(|document| &document.positions)
+                .flat_map(|position| &position.duties)
+                .find(|duty| duty.line == line);
+            return match duty {
+                Some(duty) => Ok(duty.text.clone()),
+                None => anyhow::bail!("{file}:{line}: no duty begins on this line"),
+            };
+        }
+    }
+    Ok(argument.to_string())
+}
+
+fn explain(args: &DedupArgs, options: &DedupOptions) -> anyhow::Result<ExitCode> {
+    let pair = args.explain.as_deref().unwrap_or_default();
+    let (a, b) = (duty_text(&pair[0])?, duty_text(&pair[1])?);
+    let explanation = zhize::dedup::explain::explain(options.vocabulary(), options.rule(), &a, &b);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&explanation).expect("serialises")
+        )?;
+    } else {
+        write!(stdout, "{}", render::dedup::explanation(&explanation))?;
+    }
+    Ok(found(explanation.verdict == "duplicate"))
+}
+
 pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
+    let vocabulary: &'static Vocabulary = match &args.vocabulary {
+        Some(path) => Box::leak(Box::new(Vocabulary::with_user_file(Some(path))?)),
+        None => Vocabulary::shipped(),
+    };
+    if args.explain.is_some() {
+        let options = DedupOptions {
+            threshold: args.threshold,
+            vocabulary: Some(vocabulary),
+            ..DedupOptions::default()
+        };
+        return explain(&args, &options);
+    }
     let corpus = args.input.load()?;
     let options = DedupOptions {
+        vocabulary: Some(vocabulary),
         level: match args.level {
             LevelArg::Duty => Level::Duty,
             LevelArg::Position => Level::Position,
@@ -57,8 +119,21 @@ pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
         ..DedupOptions::default()
     };
     let deduplication = Deduplication::new(&corpus, options);
-    let report = deduplication.report();
     let mut stdout = std::io::stdout().lock();
+    if args.learn {
+        let learned = zhize::dedup::learn::learned_equivalences(&deduplication, vocabulary);
+        if args.json {
+            writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&learned).expect("serialises")
+            )?;
+        } else {
+            write!(stdout, "{}", render::dedup::learned(&learned))?;
+        }
+        return Ok(found(!learned.is_empty()));
+    }
+    let report = deduplication.report();
     let mut wrote = false;
     if let Some(path) = &args.write {
         let entries = deduplication.clean_corpus();

@@ -136,6 +136,90 @@ pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> bool {
     shared >= needed
 }
 
+/// When two duties are near-duplicates, from their shingle sets: Jaccard at least `jaccard`, or
+/// the smaller one's shingles at least `containment` inside the larger (a truncated copy, a
+/// clause dropped) when the smaller has at least `shortest_share` of the larger's shingles and
+/// at least [`Rule::MIN_CONTAINED`] of them (short boilerplate is inside many duties).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub jaccard: f64,
+    pub containment: f64,
+    pub shortest_share: f64,
+}
+
+impl Rule {
+    pub const MIN_CONTAINED: usize = 8;
+
+    /// Jaccard alone (containment off).
+    pub fn jaccard_only(threshold: f64) -> Rule {
+        Rule {
+            jaccard: threshold,
+            containment: 2.0,
+            shortest_share: 1.0,
+        }
+    }
+
+    /// The fewest shared shingles sets of these sizes need, or None when they cannot be similar.
+    pub fn needed(&self, a: usize, b: usize) -> Option<usize> {
+        if a == 0 || b == 0 {
+            return None;
+        }
+        let (small, large) = if a < b { (a, b) } else { (b, a) };
+        let by_jaccard = size_allows(a, b, self.jaccard)
+            .then(|| (self.jaccard * (a + b) as f64 / (1.0 + self.jaccard) - 1e-9).ceil() as usize);
+        let by_containment = (self.containment <= 1.0
+            && small >= Rule::MIN_CONTAINED
+            && small as f64 >= self.shortest_share * large as f64 - 1e-9)
+            .then(|| (self.containment * small as f64 - 1e-9).ceil() as usize);
+        match (by_jaccard, by_containment) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        }
+    }
+
+    /// Whether a set of size `other` can be similar to one of size `size`.
+    pub fn sizes_allow(&self, size: usize, other: usize) -> bool {
+        self.needed(size, other).is_some()
+    }
+
+    /// Whether the sets are similar, stopping as soon as they cannot be.
+    pub fn similar(&self, a: &[u32], b: &[u32]) -> bool {
+        let Some(needed) = self.needed(a.len(), b.len()) else {
+            return false;
+        };
+        let (mut i, mut j, mut shared) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            if shared + (a.len() - i).min(b.len() - j) < needed {
+                return false;
+            }
+            let (x, y) = (a[i], b[j]);
+            shared += (x == y) as usize;
+            i += (x <= y) as usize;
+            j += (y <= x) as usize;
+        }
+        shared >= needed
+    }
+
+    /// As [`sketch_allows`], for this rule: never false for a similar pair.
+    pub fn sketch_allows(&self, a: (usize, u128), b: (usize, u128)) -> bool {
+        let Some(needed) = self.needed(a.0, b.0) else {
+            return false;
+        };
+        let only_a = (a.1 & !b.1).count_ones() as usize;
+        let only_b = (b.1 & !a.1).count_ones() as usize;
+        a.0.saturating_sub(only_a).min(b.0.saturating_sub(only_b)) >= needed
+    }
+}
+
+/// Share of the smaller set's elements found in the larger.
+pub fn containment(a: &[u32], b: &[u32]) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
+        return 0.0;
+    }
+    crate::sets::shared_count(a, b) as f64 / small as f64
+}
+
 /// Whether Jaccard(a, b) can reach `threshold` at all, from the set sizes alone.
 pub fn size_allows(a: usize, b: usize, threshold: f64) -> bool {
     let (small, large) = if a < b { (a, b) } else { (b, a) };
@@ -159,14 +243,15 @@ pub struct LshParams {
 
 impl LshParams {
     /// The most selective banding (most rows, 20 bands) that still makes a pair at exactly
-    /// `threshold` a candidate with probability ≥ 0.97 (before oversized buckets are split);
-    /// pairs above it are found more often.
+    /// `threshold` a candidate with probability ≥ 0.96 (before oversized buckets are split);
+    /// pairs above it are found more often. (At the default 0.4 that is 2 rows, 0.969; 0.97
+    /// would take 1 row, every text sharing one minimum with another.)
     pub fn for_threshold(threshold: f64) -> LshParams {
         let bands = 20;
         let cap = BUCKET_CAP;
         let rows = (1..=8)
             .rev()
-            .find(|&rows| LshParams { bands, rows, cap }.probability(threshold) >= 0.97)
+            .find(|&rows| LshParams { bands, rows, cap }.probability(threshold) >= 0.96)
             .unwrap_or(1);
         LshParams { bands, rows, cap }
     }
@@ -217,19 +302,35 @@ impl Buckets {
     /// A bucket's members are in order of set size (then index), so a reader that only wants
     /// members of a size that can reach a Jaccard threshold finds them by binary search.
     pub fn build(sets: &ShingleSets, params: LshParams) -> Buckets {
+        Buckets::build_with(sets, params, &[])
+    }
+
+    /// As [`Buckets::build`], with more bands whose key for each item is given (0: the item is
+    /// in no bucket of that band): texts that begin or end alike, which a truncated copy or a
+    /// clause dropped at one end shares with its original while their Jaccard may be low.
+    pub fn build_with(sets: &ShingleSets, params: LshParams, keyed_bands: &[Vec<u64>]) -> Buckets {
         let n = sets.len();
         let mut bucket_offsets = vec![0u32];
         let mut members: Vec<Entry> = Vec::new();
         let mut keyed: Vec<(u64, u32, u32)> = Vec::with_capacity(n);
-        for band in 0..params.bands {
+        for band in 0..params.bands + keyed_bands.len() {
             let seeds: Vec<(u64, u64)> = (0..params.rows)
                 .map(|row| seed(band * params.rows + row))
                 .collect();
             keyed.clear();
-            keyed.par_extend((0..n).into_par_iter().filter_map(|item| {
-                let set = sets.get(item);
-                (!set.is_empty()).then(|| (band_hash(set, &seeds), set.len() as u32, item as u32))
-            }));
+            if band < params.bands {
+                keyed.par_extend((0..n).into_par_iter().filter_map(|item| {
+                    let set = sets.get(item);
+                    (!set.is_empty())
+                        .then(|| (band_hash(set, &seeds), set.len() as u32, item as u32))
+                }));
+            } else {
+                let keys = &keyed_bands[band - params.bands];
+                keyed.par_extend((0..n).into_par_iter().filter_map(|item| {
+                    let key = keys[item];
+                    (key != 0).then(|| (key, sets.get(item).len() as u32, item as u32))
+                }));
+            }
             keyed.par_sort_unstable();
             let mut start = 0;
             while start < keyed.len() {

@@ -2,6 +2,8 @@
 //! text highlighted) or JSON, and the clean corpus as JSON lines.
 
 use super::term::{paint, sanitize, Style};
+use crate::dedup::explain::Explanation;
+use crate::dedup::learn::LearnedEquivalence;
 use crate::dedup::{CleanEntry, DedupReport, DutyMember};
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write as _;
@@ -113,7 +115,12 @@ pub fn terminal(report: &DedupReport, color: bool) -> String {
                 )
             );
             for member in &group.members {
-                let _ = writeln!(out, "     {}", place(member, color));
+                let why = member
+                    .reason
+                    .as_deref()
+                    .map(|reason| format!("  {}", paint(reason, Style::Dim, color)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "     {}{why}", place(member, color));
                 if crate::dedup::text::plain_form(&member.text)
                     != crate::dedup::text::plain_form(&group.canonical)
                 {
@@ -213,6 +220,69 @@ pub fn terminal(report: &DedupReport, color: bool) -> String {
     }
     if out.is_empty() {
         out.push_str("No duplicates found.\n");
+    }
+    out
+}
+
+/// `zhize dedup --explain`: the two texts, the similarity's parts, the guard and the verdict.
+pub fn explanation(explanation: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "A: {}", sanitize(&explanation.a));
+    let _ = writeln!(out, "B: {}", sanitize(&explanation.b));
+    let _ = writeln!(
+        out,
+        "similarity: Jaccard {:.3}, containment {:.3} (shorter/longer {:.2}) → {}",
+        explanation.jaccard,
+        explanation.containment,
+        explanation.shorter_share,
+        if explanation.similar {
+            "similar"
+        } else {
+            "not similar"
+        }
+    );
+    let changes = if explanation.changes.is_empty() {
+        "none".to_string()
+    } else {
+        sanitize(&explanation.changes.join("; "))
+    };
+    let _ = writeln!(out, "changes: {changes}");
+    let _ = writeln!(
+        out,
+        "guard: {}",
+        explanation
+            .apart
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| "nothing that changed says something different".to_string())
+    );
+    let _ = writeln!(
+        out,
+        "verdict: {} — {}",
+        explanation.verdict,
+        sanitize(&explanation.why)
+    );
+    out
+}
+
+/// `zhize dedup --learn`: one `same` line per learned swap, with how often and an example.
+pub fn learned(learned: &[LearnedEquivalence]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Words that swap in otherwise identical duties. To accept one, copy its line into a\n\
+         # file and pass it with --vocabulary FILE (the format of data/dedup.txt)."
+    );
+    for item in learned {
+        let _ = writeln!(
+            out,
+            "{}    # {} group{}: {} / {}",
+            sanitize(&item.vocabulary_line()),
+            item.groups,
+            if item.groups == 1 { "" } else { "s" },
+            sanitize(&item.example.0),
+            sanitize(&item.example.1)
+        );
     }
     out
 }
