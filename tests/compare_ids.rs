@@ -5,38 +5,17 @@
 //! Then the cases that could not be compared before: a document listing one title three times,
 //! and untitled lists.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::formats::{convert_set, read_set};
+use common::formats::convert_every_set;
 use zhize::compare::{compare_positions, CompareOptions};
 use zhize::{Corpus, Document, Error, LoadOptions, Position, PositionKind};
 
 fn shipped() -> Corpus {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
     zhize::load(&[path], &LoadOptions::default()).expect("the shipped corpus loads")
-}
-
-/// Every file of the formats development corpus (tests/formats/*/), converted into the
-/// containers and encodings it stands for (.docx, .xlsx, GBK, UTF-16 …) in `out`.
-fn formats_files(out: &Path) -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
-    let mut sets: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    sets.sort();
-    let mut files = Vec::new();
-    for set in sets {
-        files.extend(convert_set(&read_set(&set), out));
-    }
-    files
 }
 
 /// Checks every position of `corpus`; returns (positions, reachable by name).
@@ -105,7 +84,7 @@ fn every_position_of_the_shipped_corpus_is_reachable() {
 #[test]
 fn every_position_of_the_formats_corpus_is_reachable() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    let files = formats_files(out.path());
+    let files = convert_every_set(out.path());
     assert!(
         files.len() >= 30,
         "the formats corpus has {} files",

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 mod common;
-use common::formats::{convert_set, read_set};
+use common::formats::convert_every_set;
 use zhize::compare::{
     compare_positions, coverage, one_per_document, rebuild, same_key, CellKind, CompareOptions,
     DiffOp, PairKind,
@@ -121,22 +121,8 @@ fn every_reworded_pair_of_the_shipped_corpus_rebuilds() {
 #[test]
 fn every_reworded_pair_of_the_formats_corpus_rebuilds() {
     // Every file of tests/formats/*/, converted to the .docx, .xlsx, GBK … it stands for.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
-    let mut sets: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    sets.sort();
     let out = tempfile::tempdir().expect("a temporary folder");
-    let mut files = Vec::new();
-    for set in &sets {
-        files.extend(convert_set(&read_set(set), out.path()));
-    }
+    let files = convert_every_set(out.path());
     assert!(files.len() >= 30, "{} files", files.len());
     // All files as one corpus: the same roles across the invented stores.
     let corpus = zhize::load(&files, &LoadOptions::default()).unwrap();

@@ -572,58 +572,67 @@ impl Parser<'_> {
         for index in 0..lines.count() {
             let line = lines.raw_line(index);
             let classes = &self.classes[lines.range(index)];
-            let mut counts = [0usize; 5];
-            for (c, &class) in line.chars().zip(classes) {
-                if c.is_whitespace() {
-                    continue;
-                }
-                counts[class as usize] += 1;
-            }
-            let total: usize = counts.iter().sum();
-            if total == 0 {
-                continue;
-            }
-            report.chars.duty += counts[CharClass::Duty as usize];
-            report.chars.heading += counts[CharClass::Heading as usize];
-            report.chars.numbering += counts[CharClass::Numbering as usize];
-            report.chars.noise += counts[CharClass::Noise as usize];
-            report.chars.unparsed += counts[CharClass::Unparsed as usize];
-            // Numbers belong to the list they number.
-            let duty = counts[CharClass::Duty as usize] + counts[CharClass::Numbering as usize];
-            let heading = counts[CharClass::Heading as usize];
-            let noise = counts[CharClass::Noise as usize];
-            let unparsed = counts[CharClass::Unparsed as usize];
-            let most = duty.max(heading).max(noise).max(unparsed);
-            if duty == most {
-                report.lines.duty += 1;
-            } else if heading == most {
-                report.lines.heading += 1;
-            } else if noise == most {
-                report.lines.noise += 1;
-            } else {
-                report.lines.unparsed += 1;
-            }
-            if unparsed > 0 {
-                let text: String = line
-                    .chars()
-                    .zip(classes)
-                    .filter(|(_, &class)| class == CharClass::Unparsed)
-                    .map(|(c, _)| c)
-                    .collect();
-                // A 10 MB line is reported by its start, not printed whole.
-                let text = text.trim();
-                let shown: String = text.chars().take(UNPARSED_SHOWN).collect();
-                let text = if shown.len() < text.len() {
-                    format!("{shown}…")
-                } else {
-                    shown
-                };
-                report.unparsed.push(UnparsedLine {
-                    line: index + 1,
-                    text,
-                });
-            }
+            account_line(line, classes, index, &mut report);
         }
         report
+    }
+}
+
+/// Adds one line's characters and class to a report; `index` is 0-based in the file. The
+/// whole-file parse and the pieces of a big file (chunked.rs) count through this one function.
+pub(super) fn account_line(
+    line: &str,
+    classes: &[CharClass],
+    index: usize,
+    report: &mut FileReport,
+) {
+    let mut counts = [0usize; 5];
+    for (c, &class) in line.chars().zip(classes) {
+        if !c.is_whitespace() {
+            counts[class as usize] += 1;
+        }
+    }
+    if counts.iter().sum::<usize>() == 0 {
+        return;
+    }
+    report.chars.duty += counts[CharClass::Duty as usize];
+    report.chars.heading += counts[CharClass::Heading as usize];
+    report.chars.numbering += counts[CharClass::Numbering as usize];
+    report.chars.noise += counts[CharClass::Noise as usize];
+    report.chars.unparsed += counts[CharClass::Unparsed as usize];
+    // Numbers belong to the list they number.
+    let duty = counts[CharClass::Duty as usize] + counts[CharClass::Numbering as usize];
+    let heading = counts[CharClass::Heading as usize];
+    let noise = counts[CharClass::Noise as usize];
+    let unparsed = counts[CharClass::Unparsed as usize];
+    let most = duty.max(heading).max(noise).max(unparsed);
+    if duty == most {
+        report.lines.duty += 1;
+    } else if heading == most {
+        report.lines.heading += 1;
+    } else if noise == most {
+        report.lines.noise += 1;
+    } else {
+        report.lines.unparsed += 1;
+    }
+    if unparsed > 0 {
+        let text: String = line
+            .chars()
+            .zip(classes)
+            .filter(|(_, &class)| class == CharClass::Unparsed)
+            .map(|(c, _)| c)
+            .collect();
+        // A 10 MB line is reported by its start, not printed whole.
+        let text = text.trim();
+        let shown: String = text.chars().take(UNPARSED_SHOWN).collect();
+        let text = if shown.len() < text.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        report.unparsed.push(UnparsedLine {
+            line: index + 1,
+            text,
+        });
     }
 }

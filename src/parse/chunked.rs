@@ -12,7 +12,8 @@
 //! is the whole file's parse, document for document and line for line (the tests compare them
 //! on the shipped corpus and on generated merged files).
 
-use super::{parse_text_with, CharClass, ParsedFile, UNPARSED_SHOWN, UNTITLED};
+use super::assemble::account_line;
+use super::{parse_text_with, ParsedFile, UNTITLED};
 use crate::error::Result;
 use crate::ingest::split_lines;
 use crate::model::{Document, FileReport, UnparsedLine};
@@ -323,58 +324,5 @@ fn account_documents(documents: &[Document], report: &mut FileReport) {
                     .unwrap_or_default(),
             });
         }
-    }
-}
-
-/// Adds one line's characters and class to a report (as the parser reports them); `index` is
-/// 0-based in the file.
-fn account_line(line: &str, classes: &[CharClass], index: usize, report: &mut FileReport) {
-    let mut counts = [0usize; 5];
-    for (c, &class) in line.chars().zip(classes) {
-        if !c.is_whitespace() {
-            counts[class as usize] += 1;
-        }
-    }
-    if counts.iter().sum::<usize>() == 0 {
-        return;
-    }
-    report.chars.duty += counts[CharClass::Duty as usize];
-    report.chars.heading += counts[CharClass::Heading as usize];
-    report.chars.numbering += counts[CharClass::Numbering as usize];
-    report.chars.noise += counts[CharClass::Noise as usize];
-    report.chars.unparsed += counts[CharClass::Unparsed as usize];
-    // Numbers belong to the list they number.
-    let duty = counts[CharClass::Duty as usize] + counts[CharClass::Numbering as usize];
-    let heading = counts[CharClass::Heading as usize];
-    let noise = counts[CharClass::Noise as usize];
-    let unparsed = counts[CharClass::Unparsed as usize];
-    let most = duty.max(heading).max(noise).max(unparsed);
-    if duty == most {
-        report.lines.duty += 1;
-    } else if heading == most {
-        report.lines.heading += 1;
-    } else if noise == most {
-        report.lines.noise += 1;
-    } else {
-        report.lines.unparsed += 1;
-    }
-    if unparsed > 0 {
-        let text: String = line
-            .chars()
-            .zip(classes)
-            .filter(|(_, &class)| class == CharClass::Unparsed)
-            .map(|(c, _)| c)
-            .collect();
-        let text = text.trim();
-        let shown: String = text.chars().take(UNPARSED_SHOWN).collect();
-        let text = if shown.len() < text.len() {
-            format!("{shown}…")
-        } else {
-            shown
-        };
-        report.unparsed.push(UnparsedLine {
-            line: index + 1,
-            text,
-        });
     }
 }

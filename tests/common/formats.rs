@@ -130,6 +130,25 @@ pub fn convert(stored: &Path, out: &Path) -> PathBuf {
     write(out, &target, &bytes)
 }
 
+/// Every file of every set of tests/formats/ (tune/, holdout/, holdout2/ …), converted into the
+/// containers and encodings it stands for in `out`; the paths written, set by set.
+pub fn convert_every_set(out: &Path) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    sets.sort();
+    sets.iter()
+        .flat_map(|set| convert_set(&read_set(set), out))
+        .collect()
+}
+
 /// Converts every file of a set into `out`.
 pub fn convert_set(files: &[FormatsFile], out: &Path) -> Vec<PathBuf> {
     files.iter().map(|f| convert(&f.stored, out)).collect()
