@@ -56,7 +56,7 @@ pub async fn page(State(app): State<App>) -> Response {
 
 fn form_body(before: &str) -> String {
     format!(
-        "<h1>添加文件</h1>\n{before}<form class=\"picker\" id=\"upload\" action=\"/upload\" method=\"post\" enctype=\"multipart/form-data\"><p><input type=\"file\" name=\"file\" multiple accept=\".txt,.md,.docx,.xlsx,.csv\"> <button type=\"submit\">上传</button></p><p class=\"hint\">可上传 .txt、.md、.docx（UTF-8、UTF-16 或 GBK）等岗位职责文件，每个最多 {} MB，一次最多 {} 个。文件先经过检查（与 zhize check 相同）：无法读取或找不到职责的文件会被拒绝，什么也不写入。通过的文件存入语料文件夹，索引在后台重建，期间搜索照常使用上一代索引。</p></form>\n",
+        "<h1>添加文件</h1>\n{before}<form class=\"picker\" id=\"upload\" action=\"/upload\" method=\"post\" enctype=\"multipart/form-data\"><p><input type=\"file\" name=\"file\" multiple accept=\".txt,.md,.docx,.xlsx,.csv\"> <button type=\"submit\">上传</button></p><p class=\"hint\">可上传 .txt、.md、.docx、.xlsx、.csv（文本为 UTF-8、UTF-16 或 GBK）等岗位职责文件，每个最多 {} MB，一次最多 {} 个。文件先经过检查（与 zhize check 相同）：无法读取或找不到职责的文件会被拒绝，什么也不写入。通过的文件存入语料文件夹，索引在后台重建，期间搜索照常使用上一代索引。</p></form>\n",
         limits::MAX_UPLOAD_FILE_BYTES / (1024 * 1024),
         limits::MAX_UPLOAD_FILES
     )
