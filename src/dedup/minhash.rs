@@ -123,6 +123,12 @@ pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> bool {
     // |A ∩ B| / (|A| + |B| - |A ∩ B|) ≥ t  ⇔  |A ∩ B| ≥ t (|A| + |B|) / (1 + t).
     let needed =
         (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
+    shares_at_least(a, b, needed)
+}
+
+/// Whether the sorted sets `a` and `b` share at least `needed` elements, stopping as soon as
+/// what is left of them cannot make up the difference.
+fn shares_at_least(a: &[u32], b: &[u32], needed: usize) -> bool {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         if shared + (a.len() - i).min(b.len() - j) < needed {
@@ -187,17 +193,7 @@ impl Rule {
         let Some(needed) = self.needed(a.len(), b.len()) else {
             return false;
         };
-        let (mut i, mut j, mut shared) = (0, 0, 0usize);
-        while i < a.len() && j < b.len() {
-            if shared + (a.len() - i).min(b.len() - j) < needed {
-                return false;
-            }
-            let (x, y) = (a[i], b[j]);
-            shared += (x == y) as usize;
-            i += (x <= y) as usize;
-            j += (y <= x) as usize;
-        }
-        shared >= needed
+        shares_at_least(a, b, needed)
     }
 
     /// As [`sketch_allows`], for this rule: never false for a similar pair.
