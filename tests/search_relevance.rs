@@ -9,7 +9,8 @@
 //! - `ZHIZE_RELEVANCE_EXTRA=a.tsv[,b.tsv]`: more judged files in the same format, scored in the
 //!   same run and printed per category only (a set held out from the developers).
 //!
-//! Corpora: `shipped` (corpus/), `formats` (all of tests/formats/), `files` (tests/formats/holdout/).
+//! Corpora: `shipped` (corpus/), `formats` (all of tests/formats/), `files` (tests/formats/holdout/),
+//! `files2` (tests/formats/holdout2/).
 //!
 //! `cargo test --test search_relevance -- --nocapture` prints the tables.
 
@@ -425,21 +426,24 @@ fn judged_file(path: &Path) -> Vec<Judged> {
 /// The corpora judged queries name, as search sees them: `shipped` (the files in `corpus/`),
 /// `formats` (every file of tests/formats/, its tune/ and holdout/ folders) and `files` (the
 /// files of tests/formats/holdout/ only: other stores' files nobody tuned the parser or the
-/// search on). Stored files are converted into the containers and encodings they stand for by
+/// search on) and `files2` (the files of tests/formats/holdout2/ only: a second such set, which
+/// no search developer has tuned on). Stored files are converted into the containers and encodings they stand for by
 /// tests/common (GBK, UTF-16, `.docx` from its spec, `.xlsx` from its sheet text), as the parse
 /// tests do. Each corpus is converted and indexed once, when a query first names it.
 struct Corpora {
     formats: OnceLock<Option<(tempfile::TempDir, Evaluated)>>,
     files: OnceLock<Option<(tempfile::TempDir, Evaluated)>>,
+    files2: OnceLock<Option<(tempfile::TempDir, Evaluated)>>,
 }
 
-const CORPORA: [&str; 3] = ["shipped", "formats", "files"];
+const CORPORA: [&str; 4] = ["shipped", "formats", "files", "files2"];
 
 impl Corpora {
     fn new() -> Corpora {
         Corpora {
             formats: OnceLock::new(),
             files: OnceLock::new(),
+            files2: OnceLock::new(),
         }
     }
 
@@ -463,6 +467,7 @@ impl Corpora {
             "shipped" => return Some(shipped()),
             "formats" => self.formats.get_or_init(|| converted(&["tune", "holdout"])),
             "files" => self.files.get_or_init(|| converted(&["holdout"])),
+            "files2" => self.files2.get_or_init(|| converted(&["holdout2"])),
             other => panic!("unknown corpus {other}: expected one of {CORPORA:?}"),
         };
         slot.as_ref().map(|(_, evaluated)| evaluated)
